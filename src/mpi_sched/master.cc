@@ -1,0 +1,120 @@
+#include "mpi_sched/master.h"
+
+#include <map>
+#include <thread>
+
+#include "mpi_sched/idle_backoff.h"
+
+namespace fai {
+
+std::vector<WorkerCapacity> Master::Handshake() {
+  std::map<int, WorkerCapacity> by_rank;
+  IdleBackoff backoff;
+  std::vector<Envelope> early;
+  while (static_cast<int>(by_rank.size()) < transport_->size() - 1) {
+    Envelope env;
+    if (!transport_->TryReceive(&env)) {
+      std::this_thread::sleep_for(backoff.Next());
+      continue;
+    }
+    backoff.Reset();
+    WorkerHello hello;
+    FromBytes(env.payload, &hello);
+    hello.capacity.rank = env.source;
+    by_rank[env.source] = hello.capacity;
+  }
+  std::vector<WorkerCapacity> out;
+  for (auto& [rank, cap] : by_rank) out.push_back(cap);
+  return out;
+}
+
+void Master::Start(std::vector<WorkerCapacity> workers) {
+  scheduler_ = std::make_unique<Scheduler>(std::move(workers));
+}
+
+uint64_t Master::Submit(TaskOrder order, SchedulerTask task) {
+  const uint64_t id = scheduler_->size();
+  order.task = id;
+  orders_.push_back(std::move(order));
+  scheduler_->Add(std::move(task));
+  return id;
+}
+
+void Master::Dispatch() {
+  std::vector<struct Dispatch> placed = scheduler_->Schedule();
+  if (placed.empty()) return;
+  std::map<int, RunBatch> batches;
+  for (struct Dispatch& d : placed) {
+    TaskOrder order = std::move(orders_[d.task]);
+    order.fetch = std::move(d.fetch);
+    order.cpus = d.grant.cpus();
+    order.memory_bytes = d.grant.memory_bytes;
+    const WorkerCapacity& cap = scheduler_->ledger().worker(d.grant.worker);
+    order.gpus.clear();
+    for (int dev : d.grant.gpu_devices) order.gpus.push_back(cap.gpu_ids[dev]);
+    batches[d.rank].tasks.push_back(std::move(order));
+  }
+  for (auto& [rank, batch] : batches) transport_->SendMessage(rank, Tag::kRun, batch);
+}
+
+void Master::SendFrees() {
+  std::map<int, FreeObjects> frees;
+  for (auto& [rank, object] : scheduler_->TakeFreeable()) frees[rank].objects.push_back(object);
+  for (auto& [rank, f] : frees) transport_->SendMessage(rank, Tag::kFree, f);
+}
+
+void Master::RunUntilIdle(const std::function<void(TaskResult&&)>& on_result) {
+  IdleBackoff backoff;
+  auto report_skipped = [&] {
+    for (uint64_t id : scheduler_->TakeSkipped()) {
+      TaskResult r;
+      r.task = id;
+      r.state = TaskState::kSkipped;
+      r.error = "skipped: an input failed";
+      orders_[id] = TaskOrder();
+      on_result(std::move(r));
+    }
+  };
+  report_skipped();
+  Dispatch();
+  while (!scheduler_->Idle()) {
+    bool active = false;
+    Envelope env;
+    while (transport_->TryReceive(&env)) {
+      active = true;
+      if (env.tag != Tag::kDone) continue;
+      DoneBatch batch;
+      FromBytes(env.payload, &batch);
+      for (TaskDone& d : batch.done) {
+        TaskResult r;
+        r.task = d.task;
+        r.rank = env.source;
+        scheduler_->Finished(d.task, d.ok, d.output_bytes, d.fetched);
+        r.state = scheduler_->state(d.task);
+        r.error = std::move(d.error);
+        r.start_s = d.start_s;
+        r.wall_s = d.wall_s;
+        r.shipped = std::move(d.shipped);
+        on_result(std::move(r));
+      }
+      report_skipped();
+    }
+    if (active) {
+      Dispatch();
+      SendFrees();
+      backoff.Reset();
+    } else {
+      std::this_thread::sleep_for(backoff.Next());
+    }
+    transport_->Flush();
+  }
+  SendFrees();
+  transport_->Flush();
+}
+
+void Master::Shutdown() {
+  for (int r = 1; r < transport_->size(); ++r) transport_->Send(r, Tag::kShutdown, "");
+  while (!transport_->Flush()) std::this_thread::yield();
+}
+
+}  // namespace fai

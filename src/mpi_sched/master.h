@@ -1,0 +1,64 @@
+// Master: rank 0's side of the runtime. It learns the workers' capacities, takes tasks (before
+// and while others run), places them with the Scheduler, sends them in batches, and reports each
+// finished, failed or skipped task to a callback. It never relays bulk data: workers fetch
+// inputs from each other; rank 0 only receives the outputs a task order asks to ship.
+//
+// Used by one thread: the one that owns the transport.
+#ifndef FAI_MPI_SCHED_MASTER_H_
+#define FAI_MPI_SCHED_MASTER_H_
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "mpi_sched/scheduler.h"
+#include "mpi_sched/transport.h"
+
+namespace fai {
+
+struct TaskResult {
+  uint64_t task = 0;
+  TaskState state = TaskState::kSucceeded;
+  std::string error;
+  int rank = -1;        // where it ran (-1: skipped)
+  Grant grant;
+  double start_s = 0;   // steady clock seconds on its worker
+  double wall_s = 0;
+  Dict shipped;
+};
+
+class Master {
+ public:
+  explicit Master(Transport* transport) : transport_(transport) {}
+
+  // Waits for every other rank's kHello. Returns their capacities ordered by rank.
+  std::vector<WorkerCapacity> Handshake();
+  // Starts scheduling on these workers. REQUIRES: called once, before Submit.
+  void Start(std::vector<WorkerCapacity> workers);
+
+  // Adds a task; `order.task` is set to its id. Its inputs must name tasks already submitted.
+  uint64_t Submit(TaskOrder order, SchedulerTask task);
+
+  // Runs until every submitted task has ended, calling on_result for each (in the order they
+  // end). on_result may Submit more tasks.
+  void RunUntilIdle(const std::function<void(TaskResult&&)>& on_result);
+
+  // Tells every worker to stop once its running tasks end.
+  void Shutdown();
+
+  const Scheduler& scheduler() const { return *scheduler_; }
+  const Transport& transport() const { return *transport_; }
+
+ private:
+  void Dispatch();
+  void SendFrees();
+
+  Transport* transport_;
+  std::unique_ptr<Scheduler> scheduler_;
+  std::vector<TaskOrder> orders_;  // by task id; cleared once dispatched
+};
+
+}  // namespace fai
+
+#endif  // FAI_MPI_SCHED_MASTER_H_

@@ -1,0 +1,105 @@
+#include "mpi_sched/runtime.h"
+
+#include <mpi.h>
+
+#include <cstdlib>
+#include <iostream>
+#include <thread>
+
+#include "mpi_sched/mpi_transport.h"
+#include "mpi_sched/worker.h"
+
+namespace fai {
+
+int LauncherRank() {
+  for (const char* var : {"OMPI_COMM_WORLD_RANK", "PMIX_RANK", "PMI_RANK", "SLURM_PROCID"})
+    if (const char* v = std::getenv(var)) return std::atoi(v);
+  return 0;
+}
+
+namespace {
+
+// Every worker's host facts: ranks sharing a node are found with a shared-memory split.
+HostFacts GatherHostFacts(MPI_Comm world) {
+  HostFacts facts = ReadLocalHostFacts();
+  int rank = 0;
+  MPI_Comm_rank(world, &rank);
+  MPI_Comm node;
+  MPI_Comm_split_type(world, MPI_COMM_TYPE_SHARED, rank, MPI_INFO_NULL, &node);
+  int node_size = 0, node_rank = 0;
+  MPI_Comm_size(node, &node_size);
+  MPI_Comm_rank(node, &node_rank);
+  // Rank 0 is the master and runs no tasks: it does not count among its node's workers.
+  int master_here = rank == 0 ? 1 : 0;
+  int masters_on_node = 0;
+  MPI_Allreduce(&master_here, &masters_on_node, 1, MPI_INT, MPI_SUM, node);
+  facts.workers_on_host = std::max(1, node_size - masters_on_node);
+  facts.index_on_host = masters_on_node > 0 ? node_rank - 1 : node_rank;
+  MPI_Comm_free(&node);
+  return facts;
+}
+
+int RunLocal(const ModuleRegistry& registry, const RuntimeOptions& options, const MasterFn& master_fn) {
+  HostFacts facts = ReadLocalHostFacts();
+  Result<WorkerCapacity> cap = ComputeCapacity(options.capacity, facts);
+  if (!cap.ok()) {
+    std::cerr << "fai-sweep: error: " << cap.status().message() << "\n";
+    return 2;
+  }
+  LocalHub hub(2);
+  std::unique_ptr<Transport> master_side = hub.Connect(0);
+  std::unique_ptr<Transport> worker_side = hub.Connect(1);
+  cap->rank = 1;
+  std::thread worker([&] { RunWorker(worker_side.get(), &registry, *cap); });
+  Master master(master_side.get());
+  std::vector<WorkerCapacity> workers = master.Handshake();
+  master.Start(workers);
+  const int status = master_fn(master, workers);
+  master.Shutdown();
+  worker.join();
+  return status;
+}
+
+}  // namespace
+
+int RunRuntime(const ModuleRegistry& registry, const RuntimeOptions& options, const MasterFn& master_fn) {
+  int initialized = 0;
+  MPI_Initialized(&initialized);
+  if (!initialized) {
+    int provided = 0;
+    MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided);
+  }
+  int rank = 0, size = 1;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+
+  int status = 0;
+  if (size == 1) {
+    status = RunLocal(registry, options, master_fn);
+  } else {
+    HostFacts facts = GatherHostFacts(MPI_COMM_WORLD);
+    MpiTransport transport(MPI_COMM_WORLD);
+    if (rank == 0) {
+      Master master(&transport);
+      std::vector<WorkerCapacity> workers = master.Handshake();
+      master.Start(workers);
+      status = master_fn(master, workers);
+      master.Shutdown();
+    } else {
+      Result<WorkerCapacity> cap = ComputeCapacity(options.capacity, facts);
+      if (!cap.ok()) {
+        if (facts.index_on_host == 0) std::cerr << "fai-sweep: error: " << cap.status().message() << "\n";
+        // Offer nothing; the master reports that no task fits.
+        cap = WorkerCapacity{};
+        cap->cpus = 0;
+        status = 2;
+      }
+      cap->rank = rank;
+      RunWorker(&transport, &registry, *cap);
+    }
+  }
+  if (!initialized) MPI_Finalize();
+  return status;
+}
+
+}  // namespace fai

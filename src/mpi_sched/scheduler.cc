@@ -1,0 +1,158 @@
+#include "mpi_sched/scheduler.h"
+
+#include <algorithm>
+#include <cassert>
+
+#include "mpi_sched/placement.h"
+
+namespace fai {
+
+namespace {
+// How many ready tasks in a row may fail to fit before a scheduling pass stops looking.
+constexpr size_t kMaxMisses = 256;
+}  // namespace
+
+Scheduler::Scheduler(std::vector<WorkerCapacity> workers) : ledger_(std::move(workers)) {
+  for (size_t w = 0; w < ledger_.size(); ++w) {
+    const int rank = ledger_.worker(static_cast<int>(w)).rank;
+    if (rank >= static_cast<int>(index_of_rank_.size())) index_of_rank_.resize(rank + 1, -1);
+    index_of_rank_[rank] = static_cast<int>(w);
+  }
+}
+
+int Scheduler::WorkerIndex(int rank) const {
+  return rank < static_cast<int>(index_of_rank_.size()) ? index_of_rank_[rank] : -1;
+}
+
+uint64_t Scheduler::Add(SchedulerTask task) {
+  const uint64_t id = tasks_.size();
+  tasks_.emplace_back();
+  Record& r = tasks_.back();
+  r.spec = std::move(task);
+  bool doomed = false;
+  for (ObjectId dep : r.spec.deps) {
+    assert(dep < id);
+    Record& producer = tasks_[dep];
+    producer.consumers.push_back(id);
+    ++producer.unfinished_consumers;
+    if (producer.state == TaskState::kFailed || producer.state == TaskState::kSkipped) doomed = true;
+    if (producer.state != TaskState::kSucceeded) ++r.missing_inputs;
+  }
+  if (doomed) {
+    Finish(id, TaskState::kSkipped);
+  } else if (r.missing_inputs == 0) {
+    MarkReady(id);
+  }
+  return id;
+}
+
+void Scheduler::MarkReady(uint64_t task) {
+  tasks_[task].state = TaskState::kReady;
+  ready_.push_back(task);
+}
+
+std::vector<Dispatch> Scheduler::Schedule() {
+  std::vector<Dispatch> out;
+  std::vector<uint64_t> input_bytes(ledger_.size());
+  size_t misses = 0;
+  for (auto it = ready_.begin(); it != ready_.end() && misses < kMaxMisses;) {
+    Record& r = tasks_[*it];
+    std::fill(input_bytes.begin(), input_bytes.end(), 0);
+    for (ObjectId dep : r.spec.deps)
+      for (int w : tasks_[dep].holders) input_bytes[w] += tasks_[dep].bytes;
+    const int w = ChooseWorker(ledger_, r.spec.request, input_bytes);
+    if (w < 0) {
+      ++misses;
+      ++it;
+      continue;
+    }
+    misses = 0;
+    Dispatch d;
+    d.task = *it;
+    d.rank = RankOf(w);
+    d.grant = *ledger_.TryReserve(w, r.spec.request);
+    for (ObjectId dep : r.spec.deps) {
+      const auto& holders = tasks_[dep].holders;
+      if (std::find(holders.begin(), holders.end(), w) == holders.end() &&
+          std::none_of(d.fetch.begin(), d.fetch.end(), [&](const ObjectLocation& l) { return l.object == dep; }))
+        d.fetch.push_back(ObjectLocation{dep, RankOf(holders.front())});
+    }
+    r.grant = d.grant;
+    r.state = TaskState::kRunning;
+    ++running_;
+    out.push_back(std::move(d));
+    it = ready_.erase(it);
+  }
+  return out;
+}
+
+void Scheduler::Finished(uint64_t task, bool ok, uint64_t output_bytes, const std::vector<ObjectId>& fetched) {
+  Record& r = tasks_[task];
+  assert(r.state == TaskState::kRunning);
+  ledger_.Release(r.grant);
+  --running_;
+  const int w = r.grant.worker;
+  for (ObjectId o : fetched) {
+    Record& obj = tasks_[o];
+    if (!obj.freed && std::find(obj.holders.begin(), obj.holders.end(), w) == obj.holders.end()) obj.holders.push_back(w);
+  }
+  if (ok) {
+    r.holders.push_back(w);
+    r.bytes = output_bytes;
+  }
+  Finish(task, ok ? TaskState::kSucceeded : TaskState::kFailed);
+}
+
+void Scheduler::Finish(uint64_t task, TaskState state) {
+  // Iterative: skipping can cascade down long chains.
+  std::vector<std::pair<uint64_t, TaskState>> work = {{task, state}};
+  while (!work.empty()) {
+    auto [id, st] = work.back();
+    work.pop_back();
+    Record& r = tasks_[id];
+    r.state = st;
+    ++finished_;
+    if (st == TaskState::kSkipped) skipped_.push_back(id);
+    for (ObjectId dep : r.spec.deps) ConsumerDone(dep);
+    for (uint64_t c : r.consumers) {
+      Record& consumer = tasks_[c];
+      if (consumer.state != TaskState::kWaiting && consumer.state != TaskState::kReady) continue;
+      if (st == TaskState::kSucceeded) {
+        if (--consumer.missing_inputs == 0) MarkReady(c);
+      } else {
+        if (consumer.state == TaskState::kReady) ready_.erase(std::find(ready_.begin(), ready_.end(), c));
+        consumer.state = TaskState::kSkipped;  // claimed: not pushed twice
+        work.push_back({c, TaskState::kSkipped});
+      }
+    }
+    MaybeFree(id);
+  }
+}
+
+void Scheduler::ConsumerDone(ObjectId object) {
+  --tasks_[object].unfinished_consumers;
+  MaybeFree(object);
+}
+
+void Scheduler::Release(ObjectId object) {
+  tasks_[object].spec.keep_output = false;
+  MaybeFree(object);
+}
+
+void Scheduler::MaybeFree(ObjectId object) {
+  Record& r = tasks_[object];
+  if (r.freed || r.spec.keep_output || r.unfinished_consumers > 0 || r.state != TaskState::kSucceeded) return;
+  r.freed = true;
+  for (int w : r.holders) freeable_.push_back({RankOf(w), object});
+  r.holders.clear();
+}
+
+int Scheduler::Holder(ObjectId object) const {
+  const auto& h = tasks_[object].holders;
+  return h.empty() ? -1 : RankOf(h.front());
+}
+
+std::vector<std::pair<int, ObjectId>> Scheduler::TakeFreeable() { return std::exchange(freeable_, {}); }
+std::vector<uint64_t> Scheduler::TakeSkipped() { return std::exchange(skipped_, {}); }
+
+}  // namespace fai

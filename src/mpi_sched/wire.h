@@ -1,0 +1,146 @@
+// Wire messages between ranks: an enum of tags and small structs serialised with
+// Boost.Serialization (ToBytes / FromBytes). Batches carry many tasks or completions in one
+// message, so a busy sweep sends few, larger messages.
+//
+// Flow: each worker sends kHello with its capacity; the master sends kRun batches; workers fetch
+// inputs they lack straight from the worker holding them (kFetch → kObjects, never through rank 0),
+// run the tasks and send kDone batches with the outputs the master asked to be shipped; the master
+// sends kFree when the last consumer of an output has run, and kShutdown at the end.
+#ifndef FAI_MPI_SCHED_WIRE_H_
+#define FAI_MPI_SCHED_WIRE_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/value_serialization.h"
+#include "fai/value.h"
+#include "mpi_sched/slot_ledger.h"
+
+namespace fai {
+
+enum class Tag : int {
+  kHello = 1,     // worker -> master: WorkerHello
+  kRun = 2,       // master -> worker: RunBatch
+  kDone = 3,      // worker -> master: DoneBatch
+  kFetch = 4,     // worker -> holder: FetchRequest
+  kObjects = 5,   // holder -> worker: ObjectBatch
+  kFree = 6,      // master -> worker: FreeObjects
+  kShutdown = 7,  // master -> worker: empty
+};
+
+using ObjectId = uint64_t;  // the id of the task whose outputs the object holds
+
+struct WorkerHello {
+  WorkerCapacity capacity;
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar & capacity.rank & capacity.host & capacity.cpus & capacity.gpu_ids & capacity.memory_bytes;
+  }
+};
+
+// One input of a task: port <- output `output` of object `object`.
+struct InputBinding {
+  std::string port;
+  ObjectId object = 0;
+  std::string output;
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar & port & object & output;
+  }
+};
+
+struct ObjectLocation {
+  ObjectId object = 0;
+  int holder = 0;  // rank
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar & object & holder;
+  }
+};
+
+// What a worker needs to run one task.
+struct TaskOrder {
+  uint64_t task = 0;
+  std::string type;                    // module type
+  std::string module_id;               // canvas module id ("" for API calls)
+  Dict params;
+  std::vector<InputBinding> inputs;
+  std::vector<ObjectLocation> fetch;   // inputs this worker lacks, and where they are
+  double cpus = 1;
+  std::vector<int> gpus;               // physical device ids granted
+  uint64_t memory_bytes = 0;
+  bool ship_all = false;               // send every output back to the master
+  bool ship_scalars = true;            // send scalar and map outputs back
+  std::vector<std::string> ship;       // further output ports to send back
+  std::string combo_id;
+  std::string work_dir;
+  double timeout_s = 0;
+  bool isolate = false;
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar & task & type & module_id & params & inputs & fetch & cpus & gpus & memory_bytes & ship_all & ship_scalars &
+        ship & combo_id & work_dir & timeout_s & isolate;
+  }
+};
+
+struct RunBatch {
+  std::vector<TaskOrder> tasks;
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar & tasks;
+  }
+};
+
+struct TaskDone {
+  uint64_t task = 0;
+  bool ok = true;
+  std::string error;
+  double start_s = 0;                  // seconds since the worker started
+  double wall_s = 0;
+  uint64_t output_bytes = 0;           // size of the object now held by the worker
+  Dict shipped;                        // outputs sent back (see TaskOrder::ship*)
+  std::vector<ObjectId> fetched;       // objects this worker now also holds
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar & task & ok & error & start_s & wall_s & output_bytes & shipped & fetched;
+  }
+};
+
+struct DoneBatch {
+  std::vector<TaskDone> done;
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar & done;
+  }
+};
+
+struct FetchRequest {
+  std::vector<ObjectId> objects;
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar & objects;
+  }
+};
+
+struct ObjectBatch {
+  std::vector<ObjectId> ids;
+  std::vector<Dict> objects;           // absent ones are reported in `missing`
+  std::vector<ObjectId> missing;
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar & ids & objects & missing;
+  }
+};
+
+struct FreeObjects {
+  std::vector<ObjectId> objects;
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar & objects;
+  }
+};
+
+}  // namespace fai
+
+#endif  // FAI_MPI_SCHED_WIRE_H_

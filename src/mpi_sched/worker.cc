@@ -1,0 +1,261 @@
+#include "mpi_sched/worker.h"
+
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <filesystem>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <unordered_map>
+
+#include "mpi_sched/idle_backoff.h"
+#include "mpi_sched/task_runner.h"
+
+namespace fai {
+
+namespace {
+
+double Now() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+struct Job {
+  TaskOrder order;
+  InputObjects inputs;
+};
+
+struct Finished {
+  TaskOrder order;
+  TaskOutcome outcome;
+  double start_s = 0;
+  double wall_s = 0;
+};
+
+// Threads that run jobs; grows to the number of jobs running at once and keeps idle threads.
+class TaskPool {
+ public:
+  explicit TaskPool(const ModuleRegistry* registry) : registry_(registry) {}
+  ~TaskPool() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stopping_ = true;
+    }
+    work_cv_.notify_all();
+    for (std::thread& t : threads_) t.join();
+  }
+
+  void Submit(Job job) {
+    std::lock_guard<std::mutex> lock(mu_);
+    jobs_.push_back(std::move(job));
+    if (idle_ < jobs_.size()) {
+      threads_.emplace_back([this] { Loop(); });
+    } else {
+      work_cv_.notify_one();
+    }
+  }
+
+  // Takes finished jobs, waiting up to `wait` when there are none.
+  std::vector<Finished> TakeFinished(std::chrono::microseconds wait) {
+    std::unique_lock<std::mutex> lock(mu_);
+    if (finished_.empty() && wait.count() > 0) done_cv_.wait_for(lock, wait);
+    std::vector<Finished> out(std::make_move_iterator(finished_.begin()), std::make_move_iterator(finished_.end()));
+    finished_.clear();
+    return out;
+  }
+
+ private:
+  void Loop() {
+    std::unique_lock<std::mutex> lock(mu_);
+    while (true) {
+      ++idle_;
+      work_cv_.wait(lock, [&] { return stopping_ || !jobs_.empty(); });
+      --idle_;
+      if (jobs_.empty()) return;  // stopping
+      Job job = std::move(jobs_.front());
+      jobs_.pop_front();
+      lock.unlock();
+      Finished f;
+      f.start_s = Now();
+      f.outcome = RunTaskOrder(*registry_, job.order, job.inputs);
+      f.wall_s = Now() - f.start_s;
+      f.order = std::move(job.order);
+      job.inputs.clear();
+      lock.lock();
+      finished_.push_back(std::move(f));
+      done_cv_.notify_one();
+    }
+  }
+
+  const ModuleRegistry* registry_;
+  std::mutex mu_;
+  std::condition_variable work_cv_;
+  std::condition_variable done_cv_;
+  std::deque<Job> jobs_;
+  std::vector<Finished> finished_;
+  std::vector<std::thread> threads_;
+  size_t idle_ = 0;
+  bool stopping_ = false;
+};
+
+class WorkerLoop {
+ public:
+  WorkerLoop(Transport* t, const ModuleRegistry* registry) : transport_(t), pool_(registry) {}
+
+  void Run(const WorkerCapacity& capacity) {
+    transport_->SendMessage(0, Tag::kHello, WorkerHello{capacity});
+    IdleBackoff backoff;
+    while (!shutdown_ || running_ > 0) {
+      bool active = false;
+      Envelope env;
+      while (transport_->TryReceive(&env)) {
+        Handle(env);
+        active = true;
+      }
+      std::vector<Finished> finished = pool_.TakeFinished(active ? std::chrono::microseconds(0) : backoff.Next());
+      if (!finished.empty()) {
+        Complete(std::move(finished));
+        active = true;
+      }
+      transport_->Flush();
+      if (active) backoff.Reset();
+    }
+    while (!transport_->Flush()) std::this_thread::yield();
+  }
+
+ private:
+  void Handle(Envelope& env) {
+    switch (env.tag) {
+      case Tag::kRun: {
+        RunBatch batch;
+        FromBytes(env.payload, &batch);
+        for (TaskOrder& order : batch.tasks) Accept(std::move(order));
+        break;
+      }
+      case Tag::kFetch: {
+        FetchRequest req;
+        FromBytes(env.payload, &req);
+        ObjectBatch reply;
+        for (ObjectId id : req.objects) {
+          auto it = store_.find(id);
+          if (it == store_.end()) {
+            reply.missing.push_back(id);
+          } else {
+            reply.ids.push_back(id);
+            reply.objects.push_back(*it->second);
+          }
+        }
+        transport_->SendMessage(env.source, Tag::kObjects, reply);
+        break;
+      }
+      case Tag::kObjects: {
+        ObjectBatch batch;
+        FromBytes(env.payload, &batch);
+        for (size_t i = 0; i < batch.ids.size(); ++i) {
+          store_[batch.ids[i]] = std::make_shared<const Dict>(std::move(batch.objects[i]));
+          in_flight_.erase(batch.ids[i]);
+        }
+        for (ObjectId id : batch.missing) {
+          in_flight_.erase(id);
+          lost_.insert(id);
+        }
+        StartParked();
+        break;
+      }
+      case Tag::kFree: {
+        FreeObjects f;
+        FromBytes(env.payload, &f);
+        for (ObjectId id : f.objects) store_.erase(id);
+        break;
+      }
+      case Tag::kShutdown: shutdown_ = true; break;
+      default: break;
+    }
+  }
+
+  void Accept(TaskOrder order) {
+    ++running_;
+    std::unordered_map<int, FetchRequest> requests;
+    for (const ObjectLocation& loc : order.fetch) {
+      if (store_.count(loc.object) || in_flight_.count(loc.object)) continue;
+      in_flight_.insert(loc.object);
+      requests[loc.holder].objects.push_back(loc.object);
+    }
+    for (auto& [holder, req] : requests) transport_->SendMessage(holder, Tag::kFetch, req);
+    parked_.push_back(std::move(order));
+    StartParked();
+  }
+
+  // Starts every parked order whose inputs are all here (or fails it when one was lost).
+  void StartParked() {
+    for (auto it = parked_.begin(); it != parked_.end();) {
+      bool ready = true;
+      std::string lost;
+      for (const InputBinding& in : it->inputs) {
+        if (lost_.count(in.object)) lost = "input object " + std::to_string(in.object) + " was lost";
+        if (!store_.count(in.object)) ready = false;
+      }
+      if (!lost.empty()) {
+        Finished f;
+        f.outcome.ok = false;
+        f.outcome.error = lost;
+        f.order = std::move(*it);
+        it = parked_.erase(it);
+        Complete({std::move(f)});
+        continue;
+      }
+      if (!ready) {
+        ++it;
+        continue;
+      }
+      Job job;
+      for (const InputBinding& in : it->inputs) job.inputs[in.object] = store_.at(in.object);
+      if (!it->work_dir.empty()) {
+        std::error_code ec;
+        std::filesystem::create_directories(it->work_dir, ec);
+      }
+      job.order = std::move(*it);
+      it = parked_.erase(it);
+      pool_.Submit(std::move(job));
+    }
+  }
+
+  void Complete(std::vector<Finished> finished) {
+    DoneBatch batch;
+    for (Finished& f : finished) {
+      --running_;
+      TaskDone d;
+      d.task = f.order.task;
+      d.ok = f.outcome.ok;
+      d.error = std::move(f.outcome.error);
+      d.start_s = f.start_s;
+      d.wall_s = f.wall_s;
+      for (const ObjectLocation& loc : f.order.fetch) d.fetched.push_back(loc.object);
+      if (d.ok) {
+        d.shipped = SelectShipped(f.order, f.outcome.outputs);
+        d.output_bytes = Value(f.outcome.outputs).ByteSize();
+        store_[d.task] = std::make_shared<const Dict>(std::move(f.outcome.outputs));
+      }
+      batch.done.push_back(std::move(d));
+    }
+    transport_->SendMessage(0, Tag::kDone, batch);
+  }
+
+  Transport* transport_;
+  TaskPool pool_;
+  std::unordered_map<ObjectId, std::shared_ptr<const Dict>> store_;
+  std::set<ObjectId> in_flight_;
+  std::set<ObjectId> lost_;
+  std::deque<TaskOrder> parked_;
+  size_t running_ = 0;
+  bool shutdown_ = false;
+};
+
+}  // namespace
+
+void RunWorker(Transport* transport, const ModuleRegistry* registry, const WorkerCapacity& capacity) {
+  WorkerLoop loop(transport, registry);
+  loop.Run(capacity);
+}
+
+}  // namespace fai
