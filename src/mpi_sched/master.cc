@@ -91,6 +91,7 @@ void Master::RunUntilIdle(const std::function<void(TaskResult&&)>& on_result) {
         r.rank = env.source;
         scheduler_->Finished(d.task, d.ok, d.output_bytes, d.fetched);
         r.state = scheduler_->state(d.task);
+        r.grant = scheduler_->grant(d.task);
         r.error = std::move(d.error);
         r.start_s = d.start_s;
         r.wall_s = d.wall_s;

@@ -56,6 +56,8 @@ class Scheduler {
   std::vector<uint64_t> TakeSkipped();
 
   TaskState state(uint64_t task) const { return tasks_[task].state; }
+  // The reservation a running (or finished) task got.
+  const Grant& grant(uint64_t task) const { return tasks_[task].grant; }
   size_t size() const { return tasks_.size(); }
   size_t running() const { return running_; }
   size_t ready() const { return ready_.size(); }

@@ -50,7 +50,11 @@ class OrderContext : public TaskContext {
   const Value null_;
 };
 
+// Scalars and maps of scalars go back to rank 0 by default; long strings (a payload) do not.
+constexpr size_t kMaxShippedString = 64 << 10;
+
 bool IsScalarLike(const Value& v) {
+  if (v.kind() == ValueKind::kString) return v.as_string().size() <= kMaxShippedString;
   if (v.is_scalar()) return true;
   if (v.kind() != ValueKind::kDict) return false;
   return std::all_of(v.as_dict().begin(), v.as_dict().end(), [](const auto& kv) { return kv.second.is_scalar(); });

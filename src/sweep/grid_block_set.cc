@@ -184,12 +184,12 @@ Status GridBlockSet::Finalize() {
     block.hash_order.resize(block.keys.size());
     std::iota(block.hash_order.begin(), block.hash_order.end(), 0);
     std::sort(block.hash_order.begin(), block.hash_order.end(), [&](int a, int b) {
-      return a < b;
+      return keys[block.keys[a]].name < keys[block.keys[b]].name;
     });
 
     block.earlier.clear();
     for (size_t i = 0; i < j; ++i)
-      if (false) block.earlier.push_back(static_cast<int>(i));
+      if (blocks[i].keys == block.keys) block.earlier.push_back(static_cast<int>(i));
 
     // Exclude entries whose keys this block sets, as per-row match flags of the factors.
     block.excludes.clear();
@@ -213,7 +213,7 @@ Status GridBlockSet::Finalize() {
         for (size_t r = 0; r < factor.rows(); ++r) {
           bool match = true;
           for (const auto& [col, value] : constraints)
-            match = match && keys[factor.keys[col]].values[factor.cell(r, col)] == *value;
+            match = match && keys[factor.keys[col]].values[factor.cell(r, col)].Matches(*value);
           flags[r] = match;
           any = any || match;
         }
