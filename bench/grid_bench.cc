@@ -26,15 +26,22 @@ long PeakRssKiB() {
   return usage.ru_maxrss;  // KiB on Linux
 }
 
-// `n` values on each of the three axes and in the zip group: n^4 / n = n^3 combinations before
-// exclude (the zip varies its two lists together).
+// a × b × zip combinations before exclude (the zip group varies its two lists together).
 std::string GridYaml(int a, int b, int zip) {
   return "grid:\n"
-         "  m12.iterations: {range: [0, " + std::to_string(a) + "]}\n"
-         "  m12.feature_fraction: {linspace: [0.01, 1.0, " + std::to_string(b) + "]}\n"
+         "  m12.iterations: {range: [0, " +
+         std::to_string(a) +
+         "]}\n"
+         "  m12.feature_fraction: {linspace: [0.01, 1.0, " +
+         std::to_string(b) +
+         "]}\n"
          "zip:\n"
-         "  - m1.start_day: {range: [0, " + std::to_string(zip) + "]}\n"
-         "    m1.label: {logspace: [-3, 0, " + std::to_string(zip) + "]}\n"
+         "  - m1.start_day: {range: [0, " +
+         std::to_string(zip) +
+         "]}\n"
+         "    m1.label: {logspace: [-3, 0, " +
+         std::to_string(zip) +
+         "]}\n"
          "exclude:\n"
          "  - {m12.iterations: 3}\n"
          "  - {m12.iterations: 7, m1.start_day: 2}\n";
@@ -130,7 +137,8 @@ int main() {
 
   std::printf("peak RSS before expansion: %.1f MiB; Count() of the 10^6 grid: %llu in %.3f s\n\n",
               baseline / 1024.0, static_cast<unsigned long long>(large_count), count_seconds);
-  std::printf("| grid | mode | combinations | wall s | CPU s | combinations/CPU s | peak RSS after |\n");
+  std::printf(
+      "| grid | mode | combinations | wall s | CPU s | combinations/CPU s | peak RSS after |\n");
   std::printf("|---|---|---|---|---|---|---|\n");
   const Measure lazy_small = Lazy(*small);
   Row("10^5", "lazy ForEach", lazy_small);
@@ -147,15 +155,17 @@ int main() {
     vec_large = Materialised(*large, &all);
     Row("10^6", "into std::vector", vec_large);
   }
-  std::printf("\n10^6: materialising takes %.2fx the CPU time of lazy expansion; lazy expansion "
-              "added %.1f MiB to the peak going from 10^5 to 10^6, the vector %.1f MiB\n",
-              vec_large.cpu_seconds / lazy_large.cpu_seconds,
-              (lazy_large.peak_rss_kib - lazy_small.peak_rss_kib) / 1024.0,
-              (vec_large.peak_rss_kib - lazy_large.peak_rss_kib) / 1024.0);
-  std::printf("\nid hash of a 138-byte combination, CPU us: ContentHash::Of (Boost SHA-1) %.3f, "
-              "FastContentHash portable %.3f, FastContentHash (SHA extensions if present) %.3f\n",
-              MicrosPerHash([](const std::string& b) { return fai::ContentHash::Of(b); }),
-              MicrosPerHash([](const std::string& b) { return fai::FastContentHashPortable(b); }),
-              MicrosPerHash([](const std::string& b) { return fai::FastContentHash(b); }));
+  std::printf(
+      "\n10^6: materialising takes %.2fx the CPU time of lazy expansion; lazy expansion "
+      "added %.1f MiB to the peak going from 10^5 to 10^6, the vector %.1f MiB\n",
+      vec_large.cpu_seconds / lazy_large.cpu_seconds,
+      (lazy_large.peak_rss_kib - lazy_small.peak_rss_kib) / 1024.0,
+      (vec_large.peak_rss_kib - lazy_large.peak_rss_kib) / 1024.0);
+  std::printf(
+      "\nid hash of a 138-byte combination, CPU us: ContentHash::Of (Boost SHA-1) %.3f, "
+      "FastContentHash portable %.3f, FastContentHash (SHA extensions if present) %.3f\n",
+      MicrosPerHash([](const std::string& b) { return fai::ContentHash::Of(b); }),
+      MicrosPerHash([](const std::string& b) { return fai::FastContentHashPortable(b); }),
+      MicrosPerHash([](const std::string& b) { return fai::FastContentHash(b); }));
   return 0;
 }

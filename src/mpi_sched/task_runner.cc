@@ -36,17 +36,20 @@ class OrderContext : public TaskContext {
   const std::vector<int>& gpu_ids() const override { return gpu_ids_; }
   const std::string& combo_id() const override { return order_.combo_id; }
   const std::string& work_dir() const override { return order_.work_dir; }
-  std::ostream& log() override { return log_; }
+  std::ostream& log() override {
+    if (!log_) log_ = std::make_unique<std::ostringstream>();
+    return *log_;
+  }
 
   Dict TakeOutputs() { return std::move(outputs_); }
-  std::string LogText() const { return log_.str(); }
+  std::string LogText() const { return log_ ? log_->str() : ""; }
 
  private:
   const TaskOrder& order_;
   std::map<std::string, const Value*, std::less<>> inputs_;
   std::vector<int> gpu_ids_;
   Dict outputs_;
-  std::ostringstream log_;
+  std::unique_ptr<std::ostringstream> log_;  // made on first use
   const Value null_;
 };
 

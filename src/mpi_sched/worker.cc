@@ -1,6 +1,7 @@
 #include "mpi_sched/worker.h"
 
 #include <chrono>
+#include <cmath>
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
@@ -32,10 +33,14 @@ struct Finished {
   double wall_s = 0;
 };
 
-// Threads that run jobs; grows to the number of jobs running at once and keeps idle threads.
+// Threads that run jobs. It keeps `base_threads` threads (the worker's whole CPUs) and adds one
+// whenever a job has waited too long with every thread busy (tasks that block, like commands
+// and sleeps, must not hold up granted tasks). Finished jobs are collected by the communication
+// thread, which is woken only when a batch is worth sending: the queue ran dry or many finished.
 class TaskPool {
  public:
-  explicit TaskPool(const ModuleRegistry* registry) : registry_(registry) {}
+  TaskPool(const ModuleRegistry* registry, size_t base_threads)
+      : registry_(registry), base_threads_(std::max<size_t>(1, base_threads)) {}
   ~TaskPool() {
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -47,24 +52,42 @@ class TaskPool {
 
   void Submit(Job job) {
     std::lock_guard<std::mutex> lock(mu_);
-    jobs_.push_back(std::move(job));
-    if (idle_ < jobs_.size()) {
-      threads_.emplace_back([this] { Loop(); });
-    } else {
+    jobs_.push_back({std::move(job), std::chrono::steady_clock::now()});
+    if (idle_ > 0) {
       work_cv_.notify_one();
+    } else if (threads_.size() < base_threads_) {
+      threads_.emplace_back([this] { Loop(); });
     }
+  }
+
+  // Adds a thread when the oldest queued job has waited longer than `patience` with no thread idle.
+  void GrowIfStuck(std::chrono::microseconds patience) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (jobs_.empty() || idle_ > 0) return;
+    if (std::chrono::steady_clock::now() - jobs_.front().queued < patience) return;
+    threads_.emplace_back([this] { Loop(); });
   }
 
   // Takes finished jobs, waiting up to `wait` when there are none.
   std::vector<Finished> TakeFinished(std::chrono::microseconds wait) {
     std::unique_lock<std::mutex> lock(mu_);
-    if (finished_.empty() && wait.count() > 0) done_cv_.wait_for(lock, wait);
-    std::vector<Finished> out(std::make_move_iterator(finished_.begin()), std::make_move_iterator(finished_.end()));
-    finished_.clear();
+    if (finished_.empty() && wait.count() > 0) {
+      collector_waiting_ = true;
+      done_cv_.wait_for(lock, wait);
+      collector_waiting_ = false;
+    }
+    std::vector<Finished> out;
+    out.swap(finished_);
     return out;
   }
 
  private:
+  static constexpr size_t kBatch = 64;
+  struct Queued {
+    Job job;
+    std::chrono::steady_clock::time_point queued;
+  };
+
   void Loop() {
     std::unique_lock<std::mutex> lock(mu_);
     while (true) {
@@ -72,7 +95,7 @@ class TaskPool {
       work_cv_.wait(lock, [&] { return stopping_ || !jobs_.empty(); });
       --idle_;
       if (jobs_.empty()) return;  // stopping
-      Job job = std::move(jobs_.front());
+      Job job = std::move(jobs_.front().job);
       jobs_.pop_front();
       lock.unlock();
       Finished f;
@@ -83,24 +106,27 @@ class TaskPool {
       job.inputs.clear();
       lock.lock();
       finished_.push_back(std::move(f));
-      done_cv_.notify_one();
+      if (collector_waiting_ && (jobs_.empty() || finished_.size() >= kBatch)) done_cv_.notify_one();
     }
   }
 
   const ModuleRegistry* registry_;
+  const size_t base_threads_;
   std::mutex mu_;
   std::condition_variable work_cv_;
   std::condition_variable done_cv_;
-  std::deque<Job> jobs_;
+  std::deque<Queued> jobs_;
   std::vector<Finished> finished_;
   std::vector<std::thread> threads_;
   size_t idle_ = 0;
+  bool collector_waiting_ = false;
   bool stopping_ = false;
 };
 
 class WorkerLoop {
  public:
-  WorkerLoop(Transport* t, const ModuleRegistry* registry) : transport_(t), pool_(registry) {}
+  WorkerLoop(Transport* t, const ModuleRegistry* registry, const WorkerCapacity& capacity)
+      : transport_(t), pool_(registry, static_cast<size_t>(std::ceil(capacity.cpus))) {}
 
   void Run(const WorkerCapacity& capacity) {
     transport_->SendMessage(0, Tag::kHello, WorkerHello{capacity});
@@ -117,6 +143,7 @@ class WorkerLoop {
         Complete(std::move(finished));
         active = true;
       }
+      pool_.GrowIfStuck(std::chrono::microseconds(500));
       transport_->Flush();
       if (active) backoff.Reset();
     }
@@ -254,7 +281,7 @@ class WorkerLoop {
 }  // namespace
 
 void RunWorker(Transport* transport, const ModuleRegistry* registry, const WorkerCapacity& capacity) {
-  WorkerLoop loop(transport, registry);
+  WorkerLoop loop(transport, registry, capacity);
   loop.Run(capacity);
 }
 

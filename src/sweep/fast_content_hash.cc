@@ -74,11 +74,11 @@ void Compress(uint32_t h[5], const uint8_t* block) {
 // group's message words are m[G % 4]; the schedule for later groups is computed on the way.
 template <int G>
 __attribute__((target("sha,sse4.1"), always_inline)) inline void ShaNiGroup(__m128i& abcd,
-                                                                           __m128i& e0,
-                                                                           __m128i& e1,
-                                                                           __m128i (&m)[4]) {
-  __m128i& e = G % 2 == 0 ? e0 : e1;      // holds this group's E + message words
-  __m128i& next = G % 2 == 0 ? e1 : e0;   // receives ABCD for the next group
+                                                                            __m128i& e0,
+                                                                            __m128i& e1,
+                                                                            __m128i (&m)[4]) {
+  __m128i& e = G % 2 == 0 ? e0 : e1;     // holds this group's E + message words
+  __m128i& next = G % 2 == 0 ? e1 : e0;  // receives ABCD for the next group
   e = G == 0 ? _mm_add_epi32(e, m[0]) : _mm_sha1nexte_epu32(e, m[G % 4]);
   next = abcd;
   if constexpr (G >= 3 && G <= 18) m[(G + 1) % 4] = _mm_sha1msg2_epu32(m[(G + 1) % 4], m[G % 4]);

@@ -56,7 +56,8 @@ Result<Grid> Grid::Load(const std::string& path) {
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    return Status::InvalidInput(path + ": cannot read the grid file (" + std::strerror(errno) + ")");
+    return Status::InvalidInput(path + ": cannot read the grid file (" + std::strerror(errno) +
+                                ")");
   }
   std::ostringstream text;
   text << in.rdbuf();

@@ -183,9 +183,8 @@ Status GridBlockSet::Finalize() {
       for (int key : block.factors[f].keys) block.positions[f].push_back(position_of(key));
     block.hash_order.resize(block.keys.size());
     std::iota(block.hash_order.begin(), block.hash_order.end(), 0);
-    std::sort(block.hash_order.begin(), block.hash_order.end(), [&](int a, int b) {
-      return keys[block.keys[a]].name < keys[block.keys[b]].name;
-    });
+    std::sort(block.hash_order.begin(), block.hash_order.end(),
+              [&](int a, int b) { return keys[block.keys[a]].name < keys[block.keys[b]].name; });
 
     block.earlier.clear();
     for (size_t i = 0; i < j; ++i)

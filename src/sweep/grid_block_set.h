@@ -68,21 +68,21 @@ struct ExcludeEntry {
 };
 
 struct Block {
-  std::string label;  // "grid" for the top-level block, "blocks[1]", "combinations"
+  std::string label;  // for messages: "the top-level block", "blocks[1]", "combinations"
   std::vector<Factor> factors;
 
   // Derived by GridBlockSet::Finalize.
-  uint64_t size = 0;                            // product of the factors' rows
-  std::vector<int> keys;                        // ascending key index: Combination::values order
-  std::vector<std::vector<int>> positions;      // per factor, per column: position in `keys`
-  std::vector<int> hash_order;                  // positions in `keys`, ordered by key name
-  std::vector<int> earlier;                     // earlier blocks with the same keys (so the same
-                                                // positions): the union skips what they produce
-  struct ExcludeCheck {                         // an exclude entry that can match here
+  uint64_t size = 0;                        // product of the factors' rows
+  std::vector<int> keys;                    // ascending key index: Combination::values order
+  std::vector<std::vector<int>> positions;  // per factor, per column: position in `keys`
+  std::vector<int> hash_order;              // positions in `keys`, ordered by key name
+  std::vector<int> earlier;                 // earlier blocks with the same keys (so the same
+                                            // positions): the union skips what they produce
+  struct ExcludeCheck {                     // an exclude entry that can match here
     std::vector<std::pair<int, std::vector<bool>>> factor_rows;  // factor, per-row match flags
   };
   std::vector<ExcludeCheck> excludes;
-  bool excluded_entirely = false;               // an exclude entry matches every combination
+  bool excluded_entirely = false;  // an exclude entry matches every combination
 };
 
 class GridBlockSet {

@@ -56,8 +56,8 @@ Result<std::vector<Value>> IntRange(int64_t start, int64_t stop, int64_t step) {
   values.reserve(n);
   for (uint64_t i = 0; i < n; ++i) {
     // Modular arithmetic: every result lies between start and stop, so it fits.
-    values.emplace_back(static_cast<int64_t>(static_cast<uint64_t>(start) +
-                                             i * static_cast<uint64_t>(step)));
+    values.emplace_back(
+        static_cast<int64_t>(static_cast<uint64_t>(start) + i * static_cast<uint64_t>(step)));
   }
   return values;
 }
@@ -110,8 +110,10 @@ Result<std::vector<double>> Linspace(const char* name, const Value& start_v, con
 
 Result<std::vector<Value>> RangeValues(const List& args) {
   if (args.empty() || args.size() > 3 || !AllNumbers(args)) {
-    return Status::InvalidInput("expected {range: [start, stop]} or {range: [start, stop, step]} "
-                                "with numbers, got " + Show(args));
+    return Status::InvalidInput(
+        "expected {range: [start, stop]} or {range: [start, stop, step]} "
+        "with numbers, got " +
+        Show(args));
   }
   List full = args.size() == 1 ? List{Value(0), args[0]} : args;
   if (full.size() == 2) full.push_back(Value(1));
@@ -119,15 +121,16 @@ Result<std::vector<Value>> RangeValues(const List& args) {
     if (full[2].as_int() == 0) return Status::InvalidInput("range: step must not be 0");
     return IntRange(full[0].as_int(), full[1].as_int(), full[2].as_int());
   }
-  if (!AllFinite(full)) return Status::InvalidInput("range: expected finite numbers, got " + Show(args));
+  if (!AllFinite(full))
+    return Status::InvalidInput("range: expected finite numbers, got " + Show(args));
   if (full[2].as_double() == 0.0) return Status::InvalidInput("range: step must not be 0");
   return FloatRange(full[0].as_double(), full[1].as_double(), full[2].as_double());
 }
 
 Result<std::vector<Value>> LinspaceValues(const List& args) {
   if (args.size() != 3 || !AllNumbers(args) || !AllFinite({args[0], args[1]})) {
-    return Status::InvalidInput("expected {linspace: [start, stop, num]} with finite numbers, got " +
-                                Show(args));
+    return Status::InvalidInput(
+        "expected {linspace: [start, stop, num]} with finite numbers, got " + Show(args));
   }
   Result<std::vector<double>> xs = Linspace("linspace", args[0], args[1], args[2]);
   if (!xs.ok()) return xs.status();
@@ -138,7 +141,8 @@ Result<std::vector<Value>> LogspaceValues(const List& args) {
   if (args.size() < 3 || args.size() > 4 || !AllNumbers(args) || !AllFinite({args[0], args[1]})) {
     return Status::InvalidInput(
         "expected {logspace: [start, stop, num]} or {logspace: [start, stop, num, base]} with "
-        "finite numbers, got " + Show(args));
+        "finite numbers, got " +
+        Show(args));
   }
   const double base = args.size() == 4 ? args[3].as_double() : 10.0;
   if (!(base > 0) || !std::isfinite(base)) {
@@ -191,15 +195,16 @@ const std::vector<std::string>& Distribution::KindNames() {
 Result<Distribution> Distribution::Make(const std::string& kind_name, const List& args) {
   Distribution d;
   if (kind_name == "choice") {
-    if (args.empty()) return Status::InvalidInput("expected {choice: [value, ...]} with at least one value");
+    if (args.empty())
+      return Status::InvalidInput("expected {choice: [value, ...]} with at least one value");
     d.kind = Kind::kChoice;
     d.choices = args;
     return d;
   }
   if (kind_name == "randint") {
     if (args.size() != 2 || !AllInts(args)) {
-      return Status::InvalidInput("expected {randint: [low, high]} with integers (both inclusive), got " +
-                                  Show(args));
+      return Status::InvalidInput(
+          "expected {randint: [low, high]} with integers (both inclusive), got " + Show(args));
     }
     if (args[0].as_int() > args[1].as_int()) {
       return Status::InvalidInput("randint: low must not exceed high, got " + Show(args));
@@ -214,8 +219,8 @@ Result<Distribution> Distribution::Make(const std::string& kind_name, const List
     return Status::InvalidInput("unknown distribution \"" + kind_name + "\"");
   }
   if (args.size() != 2 || !AllNumbers(args) || !AllFinite(args)) {
-    return Status::InvalidInput("expected {" + kind_name + ": [low, high]} with finite numbers, got " +
-                                Show(args));
+    return Status::InvalidInput("expected {" + kind_name +
+                                ": [low, high]} with finite numbers, got " + Show(args));
   }
   const double lo = args[0].as_double(), hi = args[1].as_double();
   if (lo > hi) {

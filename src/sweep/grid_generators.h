@@ -68,9 +68,9 @@ struct Distribution {
   Value Draw(SampleStream* stream) const;
 
   Kind kind = Kind::kUniform;
-  Value low;      // uniform/loguniform: double; randint: int. Unused for choice.
+  Value low;  // uniform/loguniform: double; randint: int. Unused for choice.
   Value high;
-  List choices;   // choice only
+  List choices;  // choice only
 };
 
 }  // namespace fai

@@ -52,8 +52,8 @@ size_t TranspositionDistance(std::string_view a, std::string_view b) {
   for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
   for (size_t i = 1; i <= a.size(); ++i) {
     for (size_t j = 1; j <= b.size(); ++j) {
-      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1,
-                          d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      d[i][j] = std::min(
+          {d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
       if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
         d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
     }
@@ -207,7 +207,8 @@ Status GridParser::ParseAxis(const YAML::Node& node, const std::string& path,
         const std::string hint =
             entries.size() == 1 ? Suggest(entries[0].key, AxisGenerators()) : "";
         return InvalidAt(path, std::string(kAxisExpectation) + ", got " + DescribeYaml(node) +
-                                   hint + (hint.empty() ? " (to sweep maps, list them: [{...}])" : ""));
+                                   hint +
+                                   (hint.empty() ? " (to sweep maps, list them: [{...}])" : ""));
       }
       const YamlMapEntry& gen = entries[0];
       if (!gen.value.IsSequence()) {
@@ -261,8 +262,10 @@ Status GridParser::ParseZip(const YAML::Node& node, const std::string& path, Blo
                             BlockKeys* seen) {
   if (node.IsMap()) return ParseZipGroup(node, path, block, seen);
   if (!node.IsSequence()) {
-    return InvalidAt(path, "expected a list of groups, each a map of moduleId.param -> list of "
-                           "values (or one such map), got " + DescribeYaml(node));
+    return InvalidAt(path,
+                     "expected a list of groups, each a map of moduleId.param -> list of "
+                     "values (or one such map), got " +
+                         DescribeYaml(node));
   }
   for (size_t i = 0; i < node.size(); ++i) {
     Status s = ParseZipGroup(node[i], IndexPath(path, i), block, seen);
@@ -274,8 +277,10 @@ Status GridParser::ParseZip(const YAML::Node& node, const std::string& path, Blo
 Status GridParser::ParseZipGroup(const YAML::Node& node, const std::string& path, Block* block,
                                  BlockKeys* seen) {
   if (!node.IsMap() || node.size() == 0) {
-    return InvalidAt(path, "expected a map of moduleId.param -> list of values (lists that vary "
-                           "together), got " + DescribeYaml(node));
+    return InvalidAt(path,
+                     "expected a map of moduleId.param -> list of values (lists that vary "
+                     "together), got " +
+                         DescribeYaml(node));
   }
   std::vector<YamlMapEntry> entries;
   Status s = YamlMapEntries(node, path, &entries);
@@ -299,8 +304,10 @@ Status GridParser::ParseZipGroup(const YAML::Node& node, const std::string& path
       for (size_t k = 0; k < columns.size(); ++k) {
         lengths += (k ? ", " : "") + entries[k].key + " has " + std::to_string(columns[k].size());
       }
-      return InvalidAt(path, "expected lists of equal lengths (a zip group varies them together), "
-                             "got " + lengths);
+      return InvalidAt(path,
+                       "expected lists of equal lengths (a zip group varies them together), "
+                       "got " +
+                           lengths);
     }
   }
   std::vector<uint32_t> ids(columns.size());
@@ -332,8 +339,8 @@ Status GridParser::ParseRandom(const YAML::Node& node, const std::string& path, 
       continue;
     }
     if (e.key != "samples" && e.key != "seed") {
-      return InvalidAt(field_path, "unknown field, expected " + QuotedList(kFields) +
-                                       Suggest(e.key, kFields));
+      return InvalidAt(field_path,
+                       "unknown field, expected " + QuotedList(kFields) + Suggest(e.key, kFields));
     }
     Value v;
     s = YamlToValue(e.value, field_path, &v);
@@ -355,7 +362,8 @@ Status GridParser::ParseRandom(const YAML::Node& node, const std::string& path, 
   }
   if (samples < 0) return InvalidAt(path, "missing \"samples\"; " + expectation);
   if (params == nullptr || !params->IsMap() || params->size() == 0) {
-    const std::string got = params == nullptr ? "missing \"params\"" : "params is " + DescribeYaml(*params);
+    const std::string got =
+        params == nullptr ? "missing \"params\"" : "params is " + DescribeYaml(*params);
     return InvalidAt(params == nullptr ? path : JoinPath(path, "params"), got + "; " + expectation);
   }
   const std::string params_path = JoinPath(path, "params");
@@ -385,8 +393,8 @@ Status GridParser::ParseRandom(const YAML::Node& node, const std::string& path, 
     const std::string kind = spec.begin()->first.Scalar();
     const YAML::Node args_node = spec.begin()->second;
     if (!args_node.IsSequence()) {
-      return InvalidAt(key_path, "expected {" + kind + ": [...]} with a list, got " +
-                                     DescribeYaml(args_node));
+      return InvalidAt(
+          key_path, "expected {" + kind + ": [...]} with a list, got " + DescribeYaml(args_node));
     }
     Value args;
     s = YamlToValue(args_node, JoinPath(key_path, kind), &args);
@@ -421,8 +429,10 @@ Status GridParser::ParseBlocks(const YAML::Node& node, const std::string& path,
                                std::vector<Block>* out) {
   if (node.IsNull()) return Status::OK();
   if (!node.IsSequence()) {
-    return InvalidAt(path, "expected a list of blocks, each a map with \"grid\", \"zip\" and/or "
-                           "\"random\", got " + DescribeYaml(node));
+    return InvalidAt(path,
+                     "expected a list of blocks, each a map with \"grid\", \"zip\" and/or "
+                     "\"random\", got " +
+                         DescribeYaml(node));
   }
   for (size_t i = 0; i < node.size(); ++i) {
     const std::string block_path = IndexPath(path, i);
@@ -454,8 +464,9 @@ Status GridParser::ParseBlocks(const YAML::Node& node, const std::string& path,
       if (!s.ok()) return s;
     }
     if (block.factors.empty()) {
-      return InvalidAt(block_path, "an empty block: expected \"grid\", \"zip\" or \"random\" "
-                                   "with at least one key");
+      return InvalidAt(block_path,
+                       "an empty block: expected \"grid\", \"zip\" or \"random\" "
+                       "with at least one key");
     }
     out->push_back(std::move(block));
   }
@@ -477,8 +488,8 @@ Status GridParser::ParseCombinations(const YAML::Node& node, const std::string& 
   for (size_t i = 0; i < node.size(); ++i) {
     const std::string entry_path = IndexPath(path, i);
     if (!node[i].IsMap() || node[i].size() == 0) {
-      return InvalidAt(entry_path, "expected a map of moduleId.param -> value, got " +
-                                       DescribeYaml(node[i]));
+      return InvalidAt(entry_path,
+                       "expected a map of moduleId.param -> value, got " + DescribeYaml(node[i]));
     }
     Status s = YamlMapEntries(node[i], entry_path, &entries[i], rule);
     if (!s.ok()) return s;
@@ -504,8 +515,8 @@ Status GridParser::ParseCombinations(const YAML::Node& node, const std::string& 
       auto it = std::find_if(entries[i].begin(), entries[i].end(),
                              [&](const YamlMapEntry& e) { return e.key == names[c]; });
       if (it == entries[i].end()) {
-        return InvalidAt(entry_path, "missing key \"" + names[c] + "\"" + rule + " (keys: " +
-                                         QuotedList(names) + ")");
+        return InvalidAt(entry_path, "missing key \"" + names[c] + "\"" + rule +
+                                         " (keys: " + QuotedList(names) + ")");
       }
       Value v;
       Status s = YamlToValue(it->value, JoinPath(entry_path, names[c]), &v);
@@ -533,8 +544,8 @@ Status GridParser::ParseExclude(const YAML::Node& node, const std::string& path)
     const YAML::Node entry_node = single ? node : node[i];
     const std::string entry_path = single ? path : IndexPath(path, i);
     if (!entry_node.IsMap() || entry_node.size() == 0) {
-      return InvalidAt(entry_path, "expected a map of moduleId.param -> value, got " +
-                                       DescribeYaml(entry_node));
+      return InvalidAt(
+          entry_path, "expected a map of moduleId.param -> value, got " + DescribeYaml(entry_node));
     }
     std::vector<YamlMapEntry> entries;
     Status s = YamlMapEntries(entry_node, entry_path, &entries);

@@ -53,8 +53,8 @@ bool IsDecimalFloat(std::string_view s) {
 bool IsPrefixedInt(std::string_view s, std::string_view prefix, int base) {
   if (s.size() <= prefix.size() || s.substr(0, prefix.size()) != prefix) return false;
   for (char c : s.substr(prefix.size())) {
-    const bool ok = base == 16 ? std::isxdigit(static_cast<unsigned char>(c)) != 0
-                               : (c >= '0' && c <= '7');
+    const bool ok =
+        base == 16 ? std::isxdigit(static_cast<unsigned char>(c)) != 0 : (c >= '0' && c <= '7');
     if (!ok) return false;
   }
   return true;
@@ -148,7 +148,8 @@ Status TaggedScalarToValue(const YAML::Node& node, const std::string& path, Valu
     return ParseInt(text, path, out);
   }
   if (name == "float") {
-    if (!IsFloatText(text)) return InvalidAt(path, "!!float expects a number, got \"" + text + "\"");
+    if (!IsFloatText(text))
+      return InvalidAt(path, "!!float expects a number, got \"" + text + "\"");
     return ParseFloat(text, path, out);
   }
   if (name == "bool") {

@@ -23,8 +23,9 @@ TEST(GridGenerators, IntRangeAtTheEdgesOfInt64) {
   // The whole int64 span is far over the cap, and is reported without overflowing.
   Result<std::vector<Value>> all = RangeValues({Value(min), Value(max)});
   ASSERT_FALSE(all.ok());
-  EXPECT_EQ(all.status().message(),
-            "range gives 18446744073709551615 values, more than the limit of 10000000 for one axis");
+  EXPECT_EQ(
+      all.status().message(),
+      "range gives 18446744073709551615 values, more than the limit of 10000000 for one axis");
 }
 
 TEST(GridGenerators, MixedIntAndFloatArgumentsGiveFloats) {
@@ -45,8 +46,8 @@ TEST(GridGenerators, SampleStreamBounds) {
     const uint64_t b = s.Below(3);
     EXPECT_LT(b, 3u);
     seen.insert(b);
-    const int64_t full = s.IntInclusive(std::numeric_limits<int64_t>::min(),
-                                        std::numeric_limits<int64_t>::max());
+    const int64_t full =
+        s.IntInclusive(std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::max());
     (void)full;  // every int64 is valid; it must simply not hang or trap
     EXPECT_EQ(s.IntInclusive(-5, -5), -5);
   }

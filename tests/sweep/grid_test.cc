@@ -175,8 +175,7 @@ TEST(GridExpand, LogspaceIsPowersOfTheBase) {
 TEST(GridExpand, AxisValuesAreDeduplicatedFirstKept) {
   // 2 and 2.0 are different values (an int and a float); the repeated ones go.
   Grid grid = MustParse("grid: {m.a: [2, 1, 2, 2.0, 1, \"2\"]}\n");
-  EXPECT_EQ(Expand(grid),
-            (std::vector<std::string>{"m.a=2", "m.a=1", "m.a=2.0", "m.a=\"2\""}));
+  EXPECT_EQ(Expand(grid), (std::vector<std::string>{"m.a=2", "m.a=1", "m.a=2.0", "m.a=\"2\""}));
 }
 
 TEST(GridExpand, ListValuedParams) {
@@ -192,7 +191,8 @@ TEST(GridExpand, ZipGroupsVaryTogether) {
   Grid grid = MustParse(
       "grid: {m12.iterations: [4, 9]}\n"
       "zip:\n"
-      "  - {m1.start_date: [\"2019-01-01\", \"2020-01-01\"], m1.end_date: [2019-12-31, 2020-12-31]}\n");
+      "  - {m1.start_date: [\"2019-01-01\", \"2020-01-01\"], m1.end_date: [2019-12-31, "
+      "2020-12-31]}\n");
   EXPECT_EQ(Expand(grid),
             (std::vector<std::string>{
                 "m12.iterations=4 m1.start_date=\"2019-01-01\" m1.end_date=\"2019-12-31\"",
@@ -210,8 +210,8 @@ TEST(GridExpand, ZipAcceptsOneMapAndGeneratorsAndDropsRepeatedRows) {
   EXPECT_EQ(Expand(grid),
             (std::vector<std::string>{"m.a=0 m.b=\"x\"", "m.a=1 m.b=\"y\"", "m.a=2 m.b=\"y\""}));
   Grid generated = MustParse("zip: {m.a: {range: [0, 3]}, m.b: {linspace: [0, 1, 3]}}\n");
-  EXPECT_EQ(Expand(generated), (std::vector<std::string>{"m.a=0 m.b=0.0", "m.a=1 m.b=0.5",
-                                                         "m.a=2 m.b=1.0"}));
+  EXPECT_EQ(Expand(generated),
+            (std::vector<std::string>{"m.a=0 m.b=0.0", "m.a=1 m.b=0.5", "m.a=2 m.b=1.0"}));
 }
 
 TEST(GridExpand, SeveralZipGroupsMultiply) {
@@ -518,10 +518,10 @@ TEST(GridIds, IdIsTheHashOfSortedKeyValuePairs) {
 }
 
 TEST(GridIds, StableWhenTheGridGrows) {
-  std::vector<std::string> small = Ids(MustParse(
-      "grid: {m12.iterations: [4, 9], m12.min_samples_per_leaf: [50, 200]}\n"));
-  std::vector<std::string> grown = Ids(MustParse(
-      "grid: {m12.iterations: [4, 9, 16], m12.min_samples_per_leaf: [50, 200]}\n"));
+  std::vector<std::string> small =
+      Ids(MustParse("grid: {m12.iterations: [4, 9], m12.min_samples_per_leaf: [50, 200]}\n"));
+  std::vector<std::string> grown =
+      Ids(MustParse("grid: {m12.iterations: [4, 9, 16], m12.min_samples_per_leaf: [50, 200]}\n"));
   ASSERT_EQ(small.size(), 4u);
   ASSERT_EQ(grown.size(), 6u);
   std::set<std::string> grown_set(grown.begin(), grown.end());
@@ -534,7 +534,8 @@ TEST(GridIds, IndependentOfKeyOrderAndForm) {
   std::vector<std::string> ba = Ids(MustParse("grid: {m.b: [x, y], m.a: [1, 2]}\n"));
   std::vector<std::string> listed = Ids(MustParse(
       "combinations: [{m.b: y, m.a: 2}, {m.a: 1, m.b: x}, {m.a: 2, m.b: x}, {m.a: 1, m.b: y}]\n"));
-  EXPECT_EQ(std::set<std::string>(ab.begin(), ab.end()), std::set<std::string>(ba.begin(), ba.end()));
+  EXPECT_EQ(std::set<std::string>(ab.begin(), ab.end()),
+            std::set<std::string>(ba.begin(), ba.end()));
   EXPECT_EQ(std::set<std::string>(ab.begin(), ab.end()),
             std::set<std::string>(listed.begin(), listed.end()));
   EXPECT_NE(ab, ba);  // the order of iteration does follow the file
@@ -715,8 +716,9 @@ TEST(GridErrors, KeysMustBeModuleDotParam) {
   EXPECT_EQ(ParseError("grid: {m12.: [1]}\n"),
             "grid.yaml: grid.m12.: expected a key of the form moduleId.param (like "
             "m12.iterations)");
-  EXPECT_NE(ParseError("combinations: [{.x: 1}]\n").find("grid.yaml: combinations[0]..x: expected a key"),
-            std::string::npos);
+  EXPECT_NE(
+      ParseError("combinations: [{.x: 1}]\n").find("grid.yaml: combinations[0]..x: expected a key"),
+      std::string::npos);
 }
 
 TEST(GridErrors, EmptyAndNullAxes) {
@@ -849,9 +851,10 @@ TEST(GridErrors, EmptyGrids) {
             "\"blocks\" or \"combinations\" (expected at least one swept key)");
   EXPECT_EQ(ParseError("grid: {m.a: [1, 2], m.b: [3]}\nexclude: [{m.b: 3.0}]\n"),
             "grid.yaml: the grid is empty: \"exclude\" removes every combination");
-  EXPECT_EQ(ParseError("blocks: [{}]\n"),
-            "grid.yaml: blocks[0]: an empty block: expected \"grid\", \"zip\" or \"random\" with at "
-            "least one key");
+  EXPECT_EQ(
+      ParseError("blocks: [{}]\n"),
+      "grid.yaml: blocks[0]: an empty block: expected \"grid\", \"zip\" or \"random\" with at "
+      "least one key");
   EXPECT_EQ(ParseError("[1, 2]\n"),
             "grid.yaml: expected a map of sections (\"grid\", \"zip\", \"random\", \"blocks\", "
             "\"combinations\", \"exclude\"), got a list");
