@@ -15,7 +15,6 @@
 #include <vector>
 
 #include "common/content_hash.h"
-#include "sweep/fast_content_hash.h"
 #include "sweep/grid.h"
 
 namespace {
@@ -162,10 +161,7 @@ int main() {
       (lazy_large.peak_rss_kib - lazy_small.peak_rss_kib) / 1024.0,
       (vec_large.peak_rss_kib - lazy_large.peak_rss_kib) / 1024.0);
   std::printf(
-      "\nid hash of a 138-byte combination, CPU us: ContentHash::Of (Boost SHA-1) %.3f, "
-      "FastContentHash portable %.3f, FastContentHash (SHA extensions if present) %.3f\n",
-      MicrosPerHash([](const std::string& b) { return fai::ContentHash::Of(b); }),
-      MicrosPerHash([](const std::string& b) { return fai::FastContentHashPortable(b); }),
-      MicrosPerHash([](const std::string& b) { return fai::FastContentHash(b); }));
+      "\nid hash of a 138-byte combination (ContentHash::Of, Boost's SHA-1): %.3f CPU us\n",
+      MicrosPerHash([](const std::string& b) { return fai::ContentHash::Of(b); }));
   return 0;
 }

@@ -47,6 +47,8 @@ std::string ParseArgvTemplate(std::string_view element, std::vector<ArgvPiece>* 
     constexpr std::string_view kInputs = "inputs.";
     if (name.substr(0, kInputs.size()) == kInputs) {
       pieces->push_back({ArgvPiece::Kind::kInput, std::string(name.substr(kInputs.size()))});
+    } else if (name == kCanvasDirPlaceholder) {
+      pieces->push_back({ArgvPiece::Kind::kCanvasDir, std::string(name)});
     } else {
       pieces->push_back({ArgvPiece::Kind::kParam, std::string(name)});
     }
@@ -74,6 +76,7 @@ void CheckArgv(const Value& argv, const Dict& params, const std::vector<std::str
     if (!IsReservedCommandParam(name)) param_names.push_back(name);
   // Candidates for did-you-mean, as written between the braces.
   std::vector<std::string> placeholders = param_names;
+  placeholders.push_back(kCanvasDirPlaceholder);
   for (const std::string& port : connected_inputs) placeholders.push_back("inputs." + port);
 
   const List& elements = argv.as_list();
@@ -98,7 +101,7 @@ void CheckArgv(const Value& argv, const Dict& params, const std::vector<std::str
       continue;
     }
     for (const ArgvPiece& piece : pieces) {
-      if (piece.kind == ArgvPiece::Kind::kLiteral) continue;
+      if (piece.kind == ArgvPiece::Kind::kLiteral || piece.kind == ArgvPiece::Kind::kCanvasDir) continue;
       const bool is_input = piece.kind == ArgvPiece::Kind::kInput;
       const std::string written = is_input ? "inputs." + piece.text : piece.text;
       bool known;
@@ -179,6 +182,9 @@ std::vector<std::string> CheckCommandParams(const Dict& params,
   } else {
     CheckArgv(argv->second, params, connected_inputs, &problems);
   }
+  if (params.count(kCanvasDirPlaceholder))
+    problems.push_back(std::string("params.") + kCanvasDirPlaceholder + ": reserved name ({" + kCanvasDirPlaceholder +
+                       "} is the directory of the canvas file); rename this param");
   if (auto env = params.find("env"); env != params.end()) CheckEnv(env->second, &problems);
   if (auto outputs = params.find("outputs"); outputs != params.end()) CheckOutputs(outputs->second, &problems);
   return problems;
@@ -194,7 +200,7 @@ void RegisterCommandModule(ModuleRegistry& registry) {
   ParamSpec argv;
   argv.name = "argv";
   argv.type = ParamType::kStringList;
-  argv.help = "the program and its arguments; {param} and {inputs.port} are substituted";
+  argv.help = "the program and its arguments; {param}, {inputs.port} and {canvas_dir} are substituted";
   ParamSpec env;
   env.name = "env";
   env.type = ParamType::kAny;

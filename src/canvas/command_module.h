@@ -23,11 +23,15 @@ inline constexpr char kCommandTypeName[] = "command";
 // argv, env and outputs.
 bool IsReservedCommandParam(std::string_view name);
 
+// The built-in placeholder for the directory of the canvas file; no param may take this name.
+inline constexpr char kCanvasDirPlaceholder[] = "canvas_dir";
+
 // One piece of an argv element.
 struct ArgvPiece {
-  enum class Kind { kLiteral, kParam, kInput };
+  enum class Kind { kLiteral, kParam, kInput, kCanvasDir };
   Kind kind = Kind::kLiteral;
-  std::string text;  // the literal text (braces unescaped), the param name or the input port
+  std::string text;  // the literal text (braces unescaped), the param name, the input port,
+                     // or "canvas_dir"
   bool operator==(const ArgvPiece& other) const = default;
 };
 
@@ -36,7 +40,7 @@ struct ArgvPiece {
 std::string ParseArgvTemplate(std::string_view element, std::vector<ArgvPiece>* pieces);
 
 // Checks a command entry's params: argv (and each placeholder against the entry's params and
-// `connected_inputs`), env and outputs. Returns one problem per element, each starting with its
+// `connected_inputs`), env and outputs, and that no param is called canvas_dir. Returns one problem per element, each starting with its
 // key path, e.g. `params.argv[3]: unknown placeholder "{lrr}"; did you mean "{lr}"?`.
 std::vector<std::string> CheckCommandParams(const Dict& params,
                                             const std::vector<std::string>& connected_inputs);

@@ -8,7 +8,8 @@
 
 namespace fai {
 
-// Levenshtein distance (case-sensitive).
+// Edit distance (case-sensitive) counting insertions, deletions, substitutions and swaps of two
+// adjacent characters ("rnage" is one edit from "range").
 size_t EditDistance(std::string_view a, std::string_view b);
 
 // The candidate closest to `word` when close enough to be a likely typo (distance at most a

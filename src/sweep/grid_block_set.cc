@@ -4,7 +4,6 @@
 #include <numeric>
 
 #include "common/content_hash.h"
-#include "sweep/fast_content_hash.h"
 
 namespace fai {
 
@@ -256,7 +255,7 @@ void GridBlockSet::ForEach(const std::function<bool(const Combination&)>& fn) co
         bytes += key.hash_prefix;
         bytes += key.encodings[ids[p]];
       }
-      combo.hash = FastContentHash(bytes);  // == ContentHash::Of(bytes)
+      combo.hash = ContentHash::Of(bytes);
       return fn(combo);
     });
     if (!go_on) return;

@@ -44,33 +44,6 @@ bool LooksLikeSweptKey(const std::string& key) {
   }
 }
 
-// Levenshtein distance where swapping two adjacent characters is one edit (optimal string
-// alignment), so that "grdi" is one edit from "grid".
-size_t TranspositionDistance(std::string_view a, std::string_view b) {
-  std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
-  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
-  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    for (size_t j = 1; j <= b.size(); ++j) {
-      d[i][j] = std::min(
-          {d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
-        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
-    }
-  }
-  return d[a.size()][b.size()];
-}
-
-// DidYouMean (common/suggest.h), also catching swapped letters ("rnage" -> "range").
-std::string Suggest(std::string_view word, const std::vector<std::string>& candidates) {
-  std::string hint = DidYouMean(word, candidates);
-  if (!hint.empty()) return hint;
-  const size_t limit = std::max<size_t>(1, word.size() / 3);
-  for (const std::string& c : candidates)
-    if (TranspositionDistance(word, c) <= limit) return "; did you mean \"" + c + "\"?";
-  return "";
-}
-
 const char kAxisExpectation[] = "expected a list of values or {range|linspace|logspace: [...]}";
 
 class GridParser {
@@ -136,7 +109,7 @@ Status GridParser::Parse(const YAML::Node& root) {
                                ": [...]}); the sections are " + QuotedList(TopSections()));
     } else {
       s = InvalidAt(e.key, "unknown section, expected one of " + QuotedList(TopSections()) +
-                               Suggest(e.key, TopSections()));
+                               DidYouMean(e.key, TopSections()));
     }
     if (!s.ok()) return s;
   }
@@ -205,7 +178,7 @@ Status GridParser::ParseAxis(const YAML::Node& node, const std::string& path,
       if (!s.ok()) return s;
       if (entries.size() != 1 || !Contains(AxisGenerators(), entries[0].key)) {
         const std::string hint =
-            entries.size() == 1 ? Suggest(entries[0].key, AxisGenerators()) : "";
+            entries.size() == 1 ? DidYouMean(entries[0].key, AxisGenerators()) : "";
         return InvalidAt(path, std::string(kAxisExpectation) + ", got " + DescribeYaml(node) +
                                    hint +
                                    (hint.empty() ? " (to sweep maps, list them: [{...}])" : ""));
@@ -340,7 +313,7 @@ Status GridParser::ParseRandom(const YAML::Node& node, const std::string& path, 
     }
     if (e.key != "samples" && e.key != "seed") {
       return InvalidAt(field_path,
-                       "unknown field, expected " + QuotedList(kFields) + Suggest(e.key, kFields));
+                       "unknown field, expected " + QuotedList(kFields) + DidYouMean(e.key, kFields));
     }
     Value v;
     s = YamlToValue(e.value, field_path, &v);
@@ -385,7 +358,7 @@ Status GridParser::ParseRandom(const YAML::Node& node, const std::string& path, 
     if (!spec.IsMap() || spec.size() != 1 || !spec.begin()->first.IsScalar() ||
         !Contains(kinds, spec.begin()->first.Scalar())) {
       const std::string hint = spec.IsMap() && spec.size() == 1 && spec.begin()->first.IsScalar()
-                                   ? Suggest(spec.begin()->first.Scalar(), kinds)
+                                   ? DidYouMean(spec.begin()->first.Scalar(), kinds)
                                    : "";
       return InvalidAt(key_path, "expected {uniform|loguniform|randint|choice: [...]}, got " +
                                      DescribeYaml(spec) + hint);
@@ -459,7 +432,7 @@ Status GridParser::ParseBlocks(const YAML::Node& node, const std::string& path,
       } else {
         s = InvalidAt(section_path, "unknown section, expected one of " +
                                         QuotedList(BlockSections()) +
-                                        Suggest(e.key, BlockSections()));
+                                        DidYouMean(e.key, BlockSections()));
       }
       if (!s.ok()) return s;
     }
@@ -557,7 +530,7 @@ Status GridParser::ParseExclude(const YAML::Node& node, const std::string& path)
       const int key = set_->KeyIndex(e.key);
       if (key < 0) {
         return InvalidAt(key_path, "not a swept key; an exclude entry names keys the grid sweeps" +
-                                       Suggest(e.key, set_->key_names));
+                                       DidYouMean(e.key, set_->key_names));
       }
       Value v;
       s = YamlToValue(e.value, key_path, &v);

@@ -18,6 +18,9 @@ TEST(ParseArgvTemplateTest, LiteralsPlaceholdersAndEscapes) {
   ASSERT_EQ(ParseArgvTemplate("{{\"a\": {x}}}", &pieces), "");
   EXPECT_EQ(pieces, (std::vector<ArgvPiece>{{Kind::kLiteral, "{\"a\": "}, {Kind::kParam, "x"}, {Kind::kLiteral, "}"}}));
 
+  ASSERT_EQ(ParseArgvTemplate("{canvas_dir}/fit.py", &pieces), "");
+  EXPECT_EQ(pieces, (std::vector<ArgvPiece>{{Kind::kCanvasDir, "canvas_dir"}, {Kind::kLiteral, "/fit.py"}}));
+
   ASSERT_EQ(ParseArgvTemplate("", &pieces), "");
   EXPECT_TRUE(pieces.empty());
 }
@@ -35,7 +38,7 @@ Dict Params(List argv) {
 }
 
 TEST(CheckCommandParamsTest, ValidEntry) {
-  Dict params = Params({Value("python3"), Value("train.py"), Value("--lr={lr}"), Value("{inputs.data}")});
+  Dict params = Params({Value("python3"), Value("{canvas_dir}/train.py"), Value("--lr={lr}"), Value("{inputs.data}")});
   params["env"] = Value(Dict{{"OMP_NUM_THREADS", Value("2")}, {"SEED", Value(7)}, {"DEBUG", Value(false)}});
   params["outputs"] = Value(List{Value("model"), Value("score")});
   EXPECT_TRUE(CheckCommandParams(params, {"data"}).empty());
@@ -92,6 +95,17 @@ TEST(CheckCommandParamsTest, EnvAndOutputs) {
   EXPECT_EQ(CheckCommandParams(params, {}),
             (std::vector<std::string>{"params.env: expected a map of variable names to strings, got list []",
                                       "params.outputs: expected a list of output port names, got string \"model\""}));
+}
+
+TEST(CheckCommandParamsTest, CanvasDirIsBuiltInAndNotAParamName) {
+  EXPECT_EQ(CheckCommandParams(Params({Value("python3"), Value("{canvas_dr}/x.py")}), {}),
+            (std::vector<std::string>{"params.argv[1]: unknown placeholder \"{canvas_dr}\" (the entry has no param "
+                                      "\"canvas_dr\"); did you mean \"{canvas_dir}\"?"}));
+  Dict params = Params({Value("python3"), Value("x.py")});
+  params["canvas_dir"] = Value("/tmp");
+  EXPECT_EQ(CheckCommandParams(params, {}),
+            (std::vector<std::string>{"params.canvas_dir: reserved name ({canvas_dir} is the directory of the canvas "
+                                      "file); rename this param"}));
 }
 
 TEST(IsReservedCommandParamTest, Reserved) {

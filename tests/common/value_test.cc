@@ -87,6 +87,8 @@ TEST(Suggest, FindsCloseNames) {
   EXPECT_EQ(DidYouMean("m21", {"m1", "m15"}), "; did you mean \"m1\"?");
   EXPECT_EQ(DidYouMean("zzz", {"m1", "m15"}), "");
   EXPECT_EQ(EditDistance("kitten", "sitting"), 3u);
+  EXPECT_EQ(EditDistance("rnage", "range"), 1u);
+  EXPECT_EQ(ClosestMatch("grdi", {"grid", "zip", "random"}), "grid");
 }
 
 }  // namespace
