@@ -15,7 +15,7 @@ PACKAGES=(
   libgtest-dev libbenchmark-dev
   # tests, plots and the tools the benchmarks compare against
   python3 python3-h5py python3-pandas python3-matplotlib python3-yaml python3-mpi4py
-  python3-sklearn parallel time
+  python3-sklearn parallel time bc
 )
 
 missing=()

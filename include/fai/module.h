@@ -37,7 +37,7 @@ const char* ParamTypeName(ParamType type);
 struct ParamSpec {
   std::string name;
   ParamType type = ParamType::kFloat;
-  Value default_value;                // null: the param is required
+  Value default_value;                // null: the param is required (except kAny, where null is a value)
   std::optional<double> min;          // inclusive bounds for numbers (and list elements)
   std::optional<double> max;
   std::vector<std::string> choices;   // allowed strings; empty: any string

@@ -21,7 +21,8 @@ ParamSpec Param(std::string name, ParamType type, Value default_value, std::stri
 
 void RunNoop(TaskContext& ctx) {
   const double sleep_ms = ctx.float_param("sleep_ms");
-  if (sleep_ms > 0) std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(sleep_ms));
+  if (sleep_ms > 0)
+    std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(sleep_ms));
   if (ctx.bool_param("fail")) throw std::runtime_error("noop: failing as asked (fail = true)");
   Dict out = ctx.params();
   int64_t inputs = 0;
@@ -37,12 +38,15 @@ void RunNoop(TaskContext& ctx) {
 void RegisterCoreModules(ModuleRegistry& registry) {
   ModuleType noop;
   noop.name = "noop";
-  noop.help = "Does nothing useful: serves tests and benchmarks (sleeps, fails or emits a payload on request)";
+  noop.help =
+      "Does nothing useful: serves tests and benchmarks (sleeps, fails or emits a payload on "
+      "request)";
   noop.params = {
       Param("value", ParamType::kAny, Value(), "any value, echoed in `out`"),
       Param("sleep_ms", ParamType::kFloat, Value(0.0), "milliseconds to sleep", 0.0),
       Param("fail", ParamType::kBool, Value(false), "throw instead of finishing"),
-      Param("payload_bytes", ParamType::kInt, Value(int64_t{0}), "size of the `payload` output", 0.0),
+      Param("payload_bytes", ParamType::kInt, Value(int64_t{0}), "size of the `payload` output",
+            0.0),
   };
   noop.inputs = {{"in", "any value (ignored)", true},
                  {"in2", "any value (ignored)", true},

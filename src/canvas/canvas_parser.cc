@@ -23,13 +23,15 @@ namespace {
 
 using json = nlohmann::json;
 
-const std::vector<std::string> kTopLevelKeys = {"version", "name", "description", "plugins", "modules"};
-const std::vector<std::string> kModuleKeys = {"id",      "type",           "params",    "inputs",
-                                              "resources", "timeout",      "retries",   "retry_on_error",
-                                              "isolation", "description",  "label"};
+const std::vector<std::string> kTopLevelKeys = {"version", "name", "description", "plugins",
+                                                "modules"};
+const std::vector<std::string> kModuleKeys = {
+    "id",      "type",           "params",    "inputs",      "resources", "timeout",
+    "retries", "retry_on_error", "isolation", "description", "label"};
 const std::vector<std::string> kResourceKeys = {"num_cpus", "num_gpus", "memory"};
 
-// "; did you mean "x"?" for a typo, or for a candidate that contains the word ("gpus" -> "num_gpus").
+// "; did you mean "x"?" for a typo, or for a candidate that contains the word ("gpus" ->
+// "num_gpus").
 std::string Suggest(const std::string& word, const std::vector<std::string>& candidates) {
   std::string hint = DidYouMean(word, candidates);
   if (!hint.empty() || word.size() < 3) return hint;
@@ -51,11 +53,11 @@ struct EntryInfo {
   std::string label;            // `module "m1"` or `modules[3]`
   bool node = false;            // its id is valid and unique: other modules may refer to it
   const ModuleType* type = nullptr;
-  bool outputs_known = false;   // OutputPorts() can be trusted
+  bool outputs_known = false;  // OutputPorts() can be trusted
   struct Link {
     std::string port, module, output;
   };
-  std::vector<Link> links;      // well-formed `inputs` entries
+  std::vector<Link> links;  // well-formed `inputs` entries
   ModuleInstance instance;
 };
 
@@ -69,12 +71,14 @@ class CanvasParser {
     std::string syntax_error;
     if (!ReadJson(text, &root, &duplicates_, &syntax_error)) {
       const size_t colon = syntax_error.find(": ");  // after "LINE:COL"
-      return Status::InvalidInput(filename_ + ":" + syntax_error.substr(0, colon) + ": malformed JSON: " +
-                                  syntax_error.substr(colon + 2));
+      return Status::InvalidInput(filename_ + ":" + syntax_error.substr(0, colon) +
+                                  ": malformed JSON: " + syntax_error.substr(colon + 2));
     }
     if (!root.is_object())
-      return Status::InvalidInput(filename_ + ": expected a JSON object with \"version\" and \"modules\" at the top level, got " +
-                                  DescribeJson(root));
+      return Status::InvalidInput(
+          filename_ +
+          ": expected a JSON object with \"version\" and \"modules\" at the top level, got " +
+          DescribeJson(root));
     Canvas canvas;
     canvas.path = filename_;
     canvas.source_text = std::string(text);
@@ -103,7 +107,9 @@ class CanvasParser {
 
   // The index of the module entry holding a duplicate key, or -1.
   static int ModuleOf(const DuplicateJsonKey& d) {
-    if (d.path.size() < 2 || d.path[0].is_index || d.path[0].key != "modules" || !d.path[1].is_index) return -1;
+    if (d.path.size() < 2 || d.path[0].is_index || d.path[0].key != "modules" ||
+        !d.path[1].is_index)
+      return -1;
     return static_cast<int>(d.path[1].index);
   }
 
@@ -113,8 +119,9 @@ class CanvasParser {
     for (auto it = root.begin(); it != root.end(); ++it) {
       if (std::find(kTopLevelKeys.begin(), kTopLevelKeys.end(), it.key()) == kTopLevelKeys.end()) {
         std::string hint = Suggest(it.key(), kTopLevelKeys);
-        Error(it.key(), "unknown top-level key" +
-                            (hint.empty() ? " (expected " + QuotedList(kTopLevelKeys) + ")" : hint));
+        Error(it.key(),
+              "unknown top-level key" +
+                  (hint.empty() ? " (expected " + QuotedList(kTopLevelKeys) + ")" : hint));
       }
     }
     if (!root.contains("version")) {
@@ -142,7 +149,8 @@ class CanvasParser {
             canvas->plugins.push_back(plugins[i].get<std::string>());
           } else {
             Error("plugins[" + std::to_string(i) + "]",
-                  "expected a shared library path (a non-empty string), got " + DescribeJson(plugins[i]));
+                  "expected a shared library path (a non-empty string), got " +
+                      DescribeJson(plugins[i]));
           }
         }
       }
@@ -162,7 +170,8 @@ class CanvasParser {
       if (modules[i].is_object()) {
         entries_[i].entry = &modules[i];
       } else {
-        Error(entries_[i].label, "expected a module entry (an object), got " + DescribeJson(modules[i]));
+        Error(entries_[i].label,
+              "expected a module entry (an object), got " + DescribeJson(modules[i]));
       }
     }
   }
@@ -184,12 +193,14 @@ class CanvasParser {
       }
       const std::string s = id.get<std::string>();
       if (!IsValidId(s)) {
-        Error(e.label, "id: invalid id \"" + s + "\" (must be non-empty, without '.' or whitespace)");
+        Error(e.label,
+              "id: invalid id \"" + s + "\" (must be non-empty, without '.' or whitespace)");
         continue;
       }
       auto [it, inserted] = first_at.emplace(s, i);
       if (!inserted) {
-        Error(e.label, "duplicate id \"" + s + "\" (first at modules[" + std::to_string(it->second) + "])");
+        Error(e.label,
+              "duplicate id \"" + s + "\" (first at modules[" + std::to_string(it->second) + "])");
         continue;
       }
       e.instance.id = s;
@@ -264,7 +275,8 @@ class CanvasParser {
     }
     const json& inputs = entry["inputs"];
     if (!inputs.is_object()) {
-      Error(e.label, "inputs: expected an object (port -> \"module.output\"), got " + DescribeJson(inputs));
+      Error(e.label,
+            "inputs: expected an object (port -> \"module.output\"), got " + DescribeJson(inputs));
       return ports;
     }
     for (auto it = inputs.begin(); it != inputs.end(); ++it) {
@@ -278,12 +290,14 @@ class CanvasParser {
         for (const PortSpec& p : e.type->inputs) declared.push_back(p.name);
         std::string hint = Suggest(port, declared);
         if (hint.empty())
-          hint = declared.empty() ? " (it takes no inputs)" : " (its inputs: " + QuotedList(declared) + ")";
+          hint = declared.empty() ? " (it takes no inputs)"
+                                  : " (its inputs: " + QuotedList(declared) + ")";
         Error(e.label, where + ": " + e.type->name + " has no input port \"" + port + "\"" + hint);
       } else if (e.type != nullptr && e.type->free_form &&
                  (port.empty() || port.find_first_of("{}. \t\n") != std::string::npos)) {
         port_ok = false;
-        Error(e.label, where + ": invalid port name (must be non-empty, without '.', braces or whitespace)");
+        Error(e.label,
+              where + ": invalid port name (must be non-empty, without '.', braces or whitespace)");
       }
       const json& ref = it.value();
       std::string text = ref.is_string() ? ref.get<std::string>() : "";
@@ -320,12 +334,14 @@ class CanvasParser {
         Error(label, "params: expected an object, got " + DescribeJson(params));
         return;
       }
-      for (auto it = params.begin(); it != params.end(); ++it) given.emplace(it.key(), ValueFromJson(it.value()));
+      for (auto it = params.begin(); it != params.end(); ++it)
+        given.emplace(it.key(), ValueFromJson(it.value()));
     }
 
     if (type.free_form) {
       if (type.name == kCommandTypeName) {
-        for (const std::string& problem : CheckCommandParams(given, connected_ports)) Error(label, problem);
+        for (const std::string& problem : CheckCommandParams(given, connected_ports))
+          Error(label, problem);
         auto outputs = given.find("outputs");
         e.outputs_known = outputs == given.end() || outputs->second.kind() == ValueKind::kList;
       } else {
@@ -360,7 +376,8 @@ class CanvasParser {
     for (const ParamSpec& p : type.params) {
       if (given.count(p.name)) continue;
       if (IsRequiredParam(p)) {
-        Error(label, "params." + p.name + ": missing required param (" + ParamTypeName(p.type) + ")");
+        Error(label,
+              "params." + p.name + ": missing required param (" + ParamTypeName(p.type) + ")");
         continue;
       }
       e.instance.params[p.name] = p.default_value;
@@ -372,7 +389,8 @@ class CanvasParser {
     if (!entry.contains("resources")) return;
     const json& resources = entry["resources"];
     if (!resources.is_object()) {
-      Error(e.label, "resources: expected an object (num_cpus, num_gpus, memory), got " + DescribeJson(resources));
+      Error(e.label, "resources: expected an object (num_cpus, num_gpus, memory), got " +
+                         DescribeJson(resources));
       return;
     }
     Resources& r = e.instance.resources;
@@ -389,14 +407,17 @@ class CanvasParser {
         if (!v.is_number() || !(v.get<double>() >= 0)) {
           Error(e.label, where + ": expected a number >= 0, got " + DescribeJson(v));
         } else if (v.get<double>() > 1 && v.get<double>() != std::trunc(v.get<double>())) {
-          Error(e.label, where + ": a request above one GPU must be a whole number, got " + DescribeJson(v));
+          Error(e.label,
+                where + ": a request above one GPU must be a whole number, got " + DescribeJson(v));
         } else {
           r.num_gpus = v.get<double>();
         }
       } else if (it.key() == "memory") {
         uint64_t bytes = 0;
         if (!ParseMemorySize(ValueFromJson(v), &bytes)) {
-          Error(e.label, where + ": expected a size such as \"512M\", \"4G\", \"1.5GiB\" or a number of bytes, got " +
+          Error(e.label, where +
+                             ": expected a size such as \"512M\", \"4G\", \"1.5GiB\" or a number "
+                             "of bytes, got " +
                              DescribeJson(v));
         } else {
           r.memory_bytes = bytes;
@@ -414,8 +435,10 @@ class CanvasParser {
     if (entry.contains("timeout")) {
       double seconds = 0;
       if (!ParseDuration(ValueFromJson(entry["timeout"]), &seconds) || !(seconds > 0)) {
-        Error(e.label, "timeout: expected a duration > 0 (seconds, or a string such as \"90s\", \"5m\", \"1h30m\"), got " +
-                           DescribeJson(entry["timeout"]));
+        Error(e.label,
+              "timeout: expected a duration > 0 (seconds, or a string such as \"90s\", \"5m\", "
+              "\"1h30m\"), got " +
+                  DescribeJson(entry["timeout"]));
       } else {
         e.instance.timeout_s = seconds;
       }
@@ -437,7 +460,8 @@ class CanvasParser {
       if (entry["retry_on_error"].is_boolean()) {
         e.instance.retry_on_error = entry["retry_on_error"].get<bool>();
       } else {
-        Error(e.label, "retry_on_error: expected bool, got " + DescribeJson(entry["retry_on_error"]));
+        Error(e.label,
+              "retry_on_error: expected bool, got " + DescribeJson(entry["retry_on_error"]));
       }
     }
     if (entry.contains("isolation")) {
@@ -445,11 +469,14 @@ class CanvasParser {
       spec.type = ParamType::kString;
       spec.choices = {"process", "thread"};
       Value coerced;
-      const std::string problem = CheckParamValue(spec, ValueFromJson(entry["isolation"]), &coerced);
+      const std::string problem =
+          CheckParamValue(spec, ValueFromJson(entry["isolation"]), &coerced);
       if (!problem.empty()) {
         Error(e.label, "isolation: " + problem);
-      } else if (coerced.as_string() == "thread" && e.type != nullptr && e.type->name == kCommandTypeName) {
-        Error(e.label, "isolation: a command always runs in its own process (\"thread\" is not allowed)");
+      } else if (coerced.as_string() == "thread" && e.type != nullptr &&
+                 e.type->name == kCommandTypeName) {
+        Error(e.label,
+              "isolation: a command always runs in its own process (\"thread\" is not allowed)");
       } else {
         e.instance.isolate = coerced.as_string() == "process";
       }
@@ -463,14 +490,17 @@ class CanvasParser {
       const std::string where = "inputs." + link.port;
       auto producer_at = index_of_.find(link.module);
       if (producer_at == index_of_.end()) {
-        Error(e.label, where + ": module \"" + link.module + "\" does not exist" + Suggest(link.module, ids_));
+        Error(e.label, where + ": module \"" + link.module + "\" does not exist" +
+                           Suggest(link.module, ids_));
         continue;
       }
       const EntryInfo& producer = entries_[producer_at->second];
-      if (&producer == &e || !producer.outputs_known) continue;  // a self-loop is reported as a cycle
+      if (&producer == &e || !producer.outputs_known)
+        continue;  // a self-loop is reported as a cycle
       const std::vector<std::string> outputs = producer.instance.OutputPorts();
       if (std::find(outputs.begin(), outputs.end(), link.output) != outputs.end()) continue;
-      const std::string producer_name = "module \"" + link.module + "\" (" + producer.type->name + ")";
+      const std::string producer_name =
+          "module \"" + link.module + "\" (" + producer.type->name + ")";
       if (outputs.empty()) {
         Error(e.label, where + ": " + producer_name + " has no outputs" +
                            (producer.type->free_form ? " (list them in its params.outputs)" : ""));
@@ -478,7 +508,8 @@ class CanvasParser {
       }
       std::string hint = Suggest(link.output, outputs);
       if (hint.empty()) hint = " (its outputs: " + QuotedList(outputs) + ")";
-      Error(e.label, where + ": " + producer_name + " has no output \"" + link.output + "\"" + hint);
+      Error(e.label,
+            where + ": " + producer_name + " has no output \"" + link.output + "\"" + hint);
     }
   }
 
@@ -538,7 +569,7 @@ class CanvasParser {
   std::vector<std::string> errors_;
   std::vector<DuplicateJsonKey> duplicates_;
   std::vector<EntryInfo> entries_;
-  std::vector<std::string> ids_;          // valid, unique ids in file order
+  std::vector<std::string> ids_;            // valid, unique ids in file order
   std::map<std::string, size_t> index_of_;  // id -> entry index
 };
 
@@ -554,7 +585,9 @@ Result<Canvas> LoadCanvas(const std::string& path, const ModuleRegistry& registr
   if (std::filesystem::is_directory(path, ec))
     return Status::InvalidInput(path + ": is a directory, not a canvas file");
   std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::InvalidInput(path + ": cannot read the canvas file (" + std::strerror(errno) + ")");
+  if (!in)
+    return Status::InvalidInput(path + ": cannot read the canvas file (" + std::strerror(errno) +
+                                ")");
   std::ostringstream text;
   text << in.rdbuf();
   if (in.bad()) return Status::InvalidInput(path + ": error while reading the canvas file");

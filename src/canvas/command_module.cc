@@ -27,7 +27,8 @@ std::string ParseArgvTemplate(std::string_view element, std::vector<ArgvPiece>* 
         ++i;
         continue;
       }
-      return "unmatched \"}\" at offset " + std::to_string(i) + " (write \"}}\" for a literal brace)";
+      return "unmatched \"}\" at offset " + std::to_string(i) +
+             " (write \"}}\" for a literal brace)";
     }
     if (c != '{') {
       literal.push_back(c);
@@ -40,7 +41,8 @@ std::string ParseArgvTemplate(std::string_view element, std::vector<ArgvPiece>* 
     }
     const size_t close = element.find_first_of("{}", i + 1);
     if (close == std::string_view::npos || element[close] != '}')
-      return "unmatched \"{\" at offset " + std::to_string(i) + " (write \"{{\" for a literal brace)";
+      return "unmatched \"{\" at offset " + std::to_string(i) +
+             " (write \"{{\" for a literal brace)";
     const std::string_view name = element.substr(i + 1, close - i - 1);
     if (name.empty()) return "empty placeholder \"{}\" (write \"{{}}\" for literal braces)";
     flush();
@@ -65,10 +67,12 @@ std::string Described(const Value& v) {
   return std::string(KindName(v.kind())) + " " + v.ToString();
 }
 
-void CheckArgv(const Value& argv, const Dict& params, const std::vector<std::string>& connected_inputs,
+void CheckArgv(const Value& argv, const Dict& params,
+               const std::vector<std::string>& connected_inputs,
                std::vector<std::string>* problems) {
   if (argv.kind() != ValueKind::kList || argv.as_list().empty()) {
-    problems->push_back("params.argv: expected a non-empty list of strings, got " + Described(argv));
+    problems->push_back("params.argv: expected a non-empty list of strings, got " +
+                        Described(argv));
     return;
   }
   std::vector<std::string> param_names;
@@ -101,7 +105,8 @@ void CheckArgv(const Value& argv, const Dict& params, const std::vector<std::str
       continue;
     }
     for (const ArgvPiece& piece : pieces) {
-      if (piece.kind == ArgvPiece::Kind::kLiteral || piece.kind == ArgvPiece::Kind::kCanvasDir) continue;
+      if (piece.kind == ArgvPiece::Kind::kLiteral || piece.kind == ArgvPiece::Kind::kCanvasDir)
+        continue;
       const bool is_input = piece.kind == ArgvPiece::Kind::kInput;
       const std::string written = is_input ? "inputs." + piece.text : piece.text;
       bool known;
@@ -114,11 +119,14 @@ void CheckArgv(const Value& argv, const Dict& params, const std::vector<std::str
       if (known) continue;
       std::string message;
       if (!is_input && IsReservedCommandParam(piece.text)) {
-        message = "placeholder \"{" + written + "}\" names a reserved param (argv, env and outputs cannot be substituted)";
+        message = "placeholder \"{" + written +
+                  "}\" names a reserved param (argv, env and outputs cannot be substituted)";
       } else if (is_input) {
-        message = "unknown placeholder \"{" + written + "}\" (no input \"" + piece.text + "\" is connected)";
+        message = "unknown placeholder \"{" + written + "}\" (no input \"" + piece.text +
+                  "\" is connected)";
       } else {
-        message = "unknown placeholder \"{" + written + "}\" (the entry has no param \"" + piece.text + "\")";
+        message = "unknown placeholder \"{" + written + "}\" (the entry has no param \"" +
+                  piece.text + "\")";
       }
       const std::string closest = ClosestMatch(written, placeholders);
       if (!closest.empty()) message += "; did you mean \"{" + closest + "}\"?";
@@ -129,24 +137,28 @@ void CheckArgv(const Value& argv, const Dict& params, const std::vector<std::str
 
 void CheckEnv(const Value& env, std::vector<std::string>* problems) {
   if (env.kind() != ValueKind::kDict) {
-    problems->push_back("params.env: expected a map of variable names to strings, got " + Described(env));
+    problems->push_back("params.env: expected a map of variable names to strings, got " +
+                        Described(env));
     return;
   }
   for (const auto& [name, value] : env.as_dict()) {
     const std::string key = "params.env." + name + ": ";
-    if (name.empty() || name.find('=') != std::string::npos || name.find('\0') != std::string::npos) {
+    if (name.empty() || name.find('=') != std::string::npos ||
+        name.find('\0') != std::string::npos) {
       problems->push_back("params.env: invalid variable name \"" + name + "\"");
       continue;
     }
-    const bool scalar = value.kind() == ValueKind::kString || value.is_number() ||
-                        value.kind() == ValueKind::kBool;
-    if (!scalar) problems->push_back(key + "expected a string, number or bool, got " + Described(value));
+    const bool scalar =
+        value.kind() == ValueKind::kString || value.is_number() || value.kind() == ValueKind::kBool;
+    if (!scalar)
+      problems->push_back(key + "expected a string, number or bool, got " + Described(value));
   }
 }
 
 void CheckOutputs(const Value& outputs, std::vector<std::string>* problems) {
   if (outputs.kind() != ValueKind::kList) {
-    problems->push_back("params.outputs: expected a list of output port names, got " + Described(outputs));
+    problems->push_back("params.outputs: expected a list of output port names, got " +
+                        Described(outputs));
     return;
   }
   std::map<std::string, size_t> first_at;
@@ -178,15 +190,19 @@ std::vector<std::string> CheckCommandParams(const Dict& params,
   std::vector<std::string> problems;
   auto argv = params.find("argv");
   if (argv == params.end()) {
-    problems.push_back("params.argv: missing (a command needs the program and its arguments, e.g. [\"python3\", \"train.py\"])");
+    problems.push_back(
+        "params.argv: missing (a command needs the program and its arguments, e.g. [\"python3\", "
+        "\"train.py\"])");
   } else {
     CheckArgv(argv->second, params, connected_inputs, &problems);
   }
   if (params.count(kCanvasDirPlaceholder))
-    problems.push_back(std::string("params.") + kCanvasDirPlaceholder + ": reserved name ({" + kCanvasDirPlaceholder +
+    problems.push_back(std::string("params.") + kCanvasDirPlaceholder + ": reserved name ({" +
+                       kCanvasDirPlaceholder +
                        "} is the directory of the canvas file); rename this param");
   if (auto env = params.find("env"); env != params.end()) CheckEnv(env->second, &problems);
-  if (auto outputs = params.find("outputs"); outputs != params.end()) CheckOutputs(outputs->second, &problems);
+  if (auto outputs = params.find("outputs"); outputs != params.end())
+    CheckOutputs(outputs->second, &problems);
   return problems;
 }
 
@@ -200,7 +216,8 @@ void RegisterCommandModule(ModuleRegistry& registry) {
   ParamSpec argv;
   argv.name = "argv";
   argv.type = ParamType::kStringList;
-  argv.help = "the program and its arguments; {param}, {inputs.port} and {canvas_dir} are substituted";
+  argv.help =
+      "the program and its arguments; {param}, {inputs.port} and {canvas_dir} are substituted";
   ParamSpec env;
   env.name = "env";
   env.type = ParamType::kAny;

@@ -40,8 +40,9 @@ struct ArgvPiece {
 std::string ParseArgvTemplate(std::string_view element, std::vector<ArgvPiece>* pieces);
 
 // Checks a command entry's params: argv (and each placeholder against the entry's params and
-// `connected_inputs`), env and outputs, and that no param is called canvas_dir. Returns one problem per element, each starting with its
-// key path, e.g. `params.argv[3]: unknown placeholder "{lrr}"; did you mean "{lr}"?`.
+// `connected_inputs`), env and outputs, and that no param is called canvas_dir. Returns one problem
+// per element, each starting with its key path, e.g. `params.argv[3]: unknown placeholder "{lrr}";
+// did you mean "{lr}"?`.
 std::vector<std::string> CheckCommandParams(const Dict& params,
                                             const std::vector<std::string>& connected_inputs);
 

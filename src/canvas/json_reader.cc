@@ -41,8 +41,12 @@ class DuplicateKeyFinder {
 
   bool operator()(int /*depth*/, json::parse_event_t event, json& parsed) {
     switch (event) {
-      case json::parse_event_t::object_start: frames_.push_back({}); break;
-      case json::parse_event_t::array_start: frames_.push_back({{true, "", 0}, {}}); break;
+      case json::parse_event_t::object_start:
+        frames_.push_back({});
+        break;
+      case json::parse_event_t::array_start:
+        frames_.push_back({{true, "", 0}, {}});
+        break;
       case json::parse_event_t::key: {
         Frame& f = frames_.back();
         f.step.key = parsed.get<std::string>();
@@ -59,7 +63,9 @@ class DuplicateKeyFinder {
         frames_.pop_back();
         ElementDone();
         break;
-      case json::parse_event_t::value: ElementDone(); break;
+      case json::parse_event_t::value:
+        ElementDone();
+        break;
     }
     return true;
   }
@@ -80,7 +86,8 @@ class DuplicateKeyFinder {
 
 }  // namespace
 
-bool ReadJson(std::string_view text, json* out, std::vector<DuplicateJsonKey>* duplicates, std::string* error) {
+bool ReadJson(std::string_view text, json* out, std::vector<DuplicateJsonKey>* duplicates,
+              std::string* error) {
   std::vector<DuplicateJsonKey> found;
   try {
     DuplicateKeyFinder finder(&found);
@@ -110,10 +117,14 @@ std::string JsonPathText(const std::vector<JsonPathStep>& path, size_t first) {
 
 std::string DescribeJson(const json& j) {
   switch (j.type()) {
-    case json::value_t::null: return "null";
-    case json::value_t::array: return j.empty() ? "an empty list" : "a list";
-    case json::value_t::object: return j.empty() ? "an empty object" : "an object";
-    default: break;
+    case json::value_t::null:
+      return "null";
+    case json::value_t::array:
+      return j.empty() ? "an empty list" : "a list";
+    case json::value_t::object:
+      return j.empty() ? "an empty object" : "an object";
+    default:
+      break;
   }
   const Value v = ValueFromJson(j);
   std::string text = v.ToString();

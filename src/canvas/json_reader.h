@@ -1,5 +1,6 @@
 // Reading JSON text for user-facing files: a syntax error is located by line and column, and a key
-// that appears twice in one object (which nlohmann::json silently collapses to the last) is reported.
+// that appears twice in one object (which nlohmann::json silently collapses to the last) is
+// reported.
 #ifndef FAI_CANVAS_JSON_READER_H_
 #define FAI_CANVAS_JSON_READER_H_
 

@@ -13,14 +13,22 @@ namespace fai {
 
 const char* ParamTypeName(ParamType type) {
   switch (type) {
-    case ParamType::kInt: return "int";
-    case ParamType::kFloat: return "float";
-    case ParamType::kString: return "string";
-    case ParamType::kBool: return "bool";
-    case ParamType::kIntList: return "list of int";
-    case ParamType::kFloatList: return "list of float";
-    case ParamType::kStringList: return "list of string";
-    case ParamType::kAny: return "any";
+    case ParamType::kInt:
+      return "int";
+    case ParamType::kFloat:
+      return "float";
+    case ParamType::kString:
+      return "string";
+    case ParamType::kBool:
+      return "bool";
+    case ParamType::kIntList:
+      return "list of int";
+    case ParamType::kFloatList:
+      return "list of float";
+    case ParamType::kStringList:
+      return "list of string";
+    case ParamType::kAny:
+      return "any";
   }
   return "?";
 }
@@ -39,7 +47,8 @@ namespace {
 const Value& TaskContext::param(std::string_view name) const {
   const Dict& all = params();
   auto it = all.find(name);
-  if (it == all.end()) throw std::invalid_argument("param \"" + std::string(name) + "\" is not set");
+  if (it == all.end())
+    throw std::invalid_argument("param \"" + std::string(name) + "\" is not set");
   return it->second;
 }
 
@@ -49,7 +58,8 @@ int64_t TaskContext::int_param(std::string_view name) const {
   if (v.kind() == ValueKind::kDouble) {
     const double d = v.as_double();
     // An integral double (a swept 4.0) reads as an int, as the canvas coercion does.
-    if (std::isfinite(d) && std::trunc(d) == d && std::abs(d) < 9.2e18) return static_cast<int64_t>(d);
+    if (std::isfinite(d) && std::trunc(d) == d && std::abs(d) < 9.2e18)
+      return static_cast<int64_t>(d);
   }
   ThrowMistyped(name, "int", v);
 }
@@ -88,9 +98,15 @@ const Spec* FindByName(const std::vector<Spec>& specs, std::string_view name) {
 }
 }  // namespace
 
-const ParamSpec* ModuleType::FindParam(std::string_view param) const { return FindByName(params, param); }
-const PortSpec* ModuleType::FindInput(std::string_view port) const { return FindByName(inputs, port); }
-const PortSpec* ModuleType::FindOutput(std::string_view port) const { return FindByName(outputs, port); }
+const ParamSpec* ModuleType::FindParam(std::string_view param) const {
+  return FindByName(params, param);
+}
+const PortSpec* ModuleType::FindInput(std::string_view port) const {
+  return FindByName(inputs, port);
+}
+const PortSpec* ModuleType::FindOutput(std::string_view port) const {
+  return FindByName(outputs, port);
+}
 
 // ---- ModuleRegistry ----------------------------------------------------------------------
 
@@ -104,12 +120,15 @@ ModuleRegistry ModuleRegistry::WithBuiltins() {
 namespace {
 
 template <typename Spec>
-void CheckUniqueNames(const std::string& type_name, const char* what, const std::vector<Spec>& specs) {
+void CheckUniqueNames(const std::string& type_name, const char* what,
+                      const std::vector<Spec>& specs) {
   std::set<std::string, std::less<>> seen;
   for (const Spec& s : specs) {
-    if (s.name.empty()) throw std::invalid_argument("module type \"" + type_name + "\": a " + what + " has no name");
+    if (s.name.empty())
+      throw std::invalid_argument("module type \"" + type_name + "\": a " + what + " has no name");
     if (!seen.insert(s.name).second)
-      throw std::invalid_argument("module type \"" + type_name + "\": duplicate " + what + " \"" + s.name + "\"");
+      throw std::invalid_argument("module type \"" + type_name + "\": duplicate " + what + " \"" +
+                                  s.name + "\"");
   }
 }
 
@@ -117,22 +136,23 @@ void CheckUniqueNames(const std::string& type_name, const char* what, const std:
 
 void ModuleRegistry::Register(ModuleType type) {
   if (type.name.empty()) throw std::invalid_argument("module type without a name");
-  if (types_.count(type.name)) throw std::invalid_argument("module type \"" + type.name + "\" is already registered");
+  if (types_.count(type.name))
+    throw std::invalid_argument("module type \"" + type.name + "\" is already registered");
   const std::string prefix = "module type \"" + type.name + "\": ";
   CheckUniqueNames(type.name, "param", type.params);
   CheckUniqueNames(type.name, "input port", type.inputs);
   CheckUniqueNames(type.name, "output port", type.outputs);
   for (ParamSpec& p : type.params) {
     const std::string where = prefix + "param \"" + p.name + "\": ";
-    if (p.min && p.max && *p.min > *p.max)
-      throw std::invalid_argument(where + "min is above max");
+    if (p.min && p.max && *p.min > *p.max) throw std::invalid_argument(where + "min is above max");
     const bool numeric = p.type == ParamType::kInt || p.type == ParamType::kFloat ||
                          p.type == ParamType::kIntList || p.type == ParamType::kFloatList;
     if ((p.min || p.max) && !numeric)
       throw std::invalid_argument(where + "bounds given for a " + ParamTypeName(p.type) + " param");
     const bool stringy = p.type == ParamType::kString || p.type == ParamType::kStringList;
     if (!p.choices.empty() && !stringy)
-      throw std::invalid_argument(where + "choices given for a " + ParamTypeName(p.type) + " param");
+      throw std::invalid_argument(where + "choices given for a " + ParamTypeName(p.type) +
+                                  " param");
     if (p.default_value.is_null()) continue;  // required (or, for kAny, null by default)
     // Defaults are stored coerced (an int default of a float param becomes a double).
     Value coerced;

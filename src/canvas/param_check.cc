@@ -67,7 +67,8 @@ std::string CheckScalar(ParamType type, const ParamSpec& spec, const Value& valu
       if (!value.is_number() || !std::isfinite(value.as_double()))
         return "expected " + Expectation("float", spec) + ", got " + Described(value);
       const double d = value.as_double();
-      if (!InBounds(spec, d)) return "expected " + Expectation("float", spec) + ", got " + value.ToString();
+      if (!InBounds(spec, d))
+        return "expected " + Expectation("float", spec) + ", got " + value.ToString();
       *coerced = Value(d);
       return "";
     }
@@ -111,10 +112,17 @@ std::string CheckParamValue(const ParamSpec& spec, const Value& value, Value* co
     case ParamType::kString:
     case ParamType::kBool:
       return CheckScalar(spec.type, spec, value, coerced);
-    case ParamType::kIntList: element = ParamType::kInt; break;
-    case ParamType::kFloatList: element = ParamType::kFloat; break;
-    case ParamType::kStringList: element = ParamType::kString; break;
-    default: return "unsupported param type";
+    case ParamType::kIntList:
+      element = ParamType::kInt;
+      break;
+    case ParamType::kFloatList:
+      element = ParamType::kFloat;
+      break;
+    case ParamType::kStringList:
+      element = ParamType::kString;
+      break;
+    default:
+      return "unsupported param type";
   }
   if (value.kind() != ValueKind::kList)
     return std::string("expected ") + ParamTypeName(spec.type) + ", got " + Described(value);

@@ -24,7 +24,8 @@ bool IsRequiredParam(const ParamSpec& spec);
 bool ParseMemorySize(const Value& value, uint64_t* bytes);
 
 // Parses a duration: a number of seconds (a bare number string too), or "90s", "5m", "2h", "1h30m",
-// "250ms", "1d" (units ms, s, m or min, h, d; no spaces inside). False otherwise, and for negatives.
+// "250ms", "1d" (units ms, s, m or min, h, d; no spaces inside). False otherwise, and for
+// negatives.
 bool ParseDuration(const Value& value, double* seconds);
 
 // "4 GiB", "512 MiB", for messages.

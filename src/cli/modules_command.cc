@@ -1,6 +1,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "canvas/param_check.h"
 #include "cli/text_table.h"
 #include "common/suggest.h"
 #include "common/value_json.h"
@@ -26,7 +27,7 @@ nlohmann::json TypeToJson(const ModuleType& t) {
   nlohmann::json j = {{"name", t.name}, {"version", t.version}, {"help", t.help}, {"free_form", t.free_form}};
   j["params"] = nlohmann::json::array();
   for (const ParamSpec& p : t.params) {
-    nlohmann::json pj = {{"name", p.name}, {"type", ParamTypeName(p.type)}, {"required", p.default_value.is_null()},
+    nlohmann::json pj = {{"name", p.name}, {"type", ParamTypeName(p.type)}, {"required", IsRequiredParam(p)},
                          {"default", ValueToJson(p.default_value)}, {"help", p.help}};
     if (p.min) pj["min"] = *p.min;
     if (p.max) pj["max"] = *p.max;
@@ -49,7 +50,7 @@ void PrintType(const ModuleType& t, std::ostream& out) {
   if (!t.params.empty()) {
     TextTable params({"param", "type", "default", "allowed", "help"});
     for (const ParamSpec& p : t.params)
-      params.AddRow({p.name, ParamTypeName(p.type), p.default_value.is_null() ? "(required)" : p.default_value.ToString(),
+      params.AddRow({p.name, ParamTypeName(p.type), IsRequiredParam(p) ? "(required)" : p.default_value.ToString(),
                      RangeText(p), p.help});
     out << "\n";
     params.Print(out, "  ");

@@ -70,15 +70,18 @@ TEST_F(CanvasTest, OutputPortsAndSweepableParamsOfADeclaredType) {
   ModuleInstance m;
   m.type = registry_.Find("ml.random_forest");
   EXPECT_EQ(m.OutputPorts(), (std::vector<std::string>{"model", "predictions"}));
-  EXPECT_EQ(m.SweepableParams(),
-            (std::vector<std::string>{"iterations", "min_samples_per_leaf", "criterion", "feature_fraction"}));
+  EXPECT_EQ(m.SweepableParams(), (std::vector<std::string>{"iterations", "min_samples_per_leaf",
+                                                           "criterion", "feature_fraction"}));
 }
 
 TEST_F(CanvasTest, OutputPortsAndSweepableParamsOfACommand) {
   ModuleInstance m;
   m.type = registry_.Find("command");
-  m.params = {{"argv", Value(List{Value("x")})}, {"env", Value(Dict{})}, {"lr", Value(0.1)},
-              {"outputs", Value(List{Value("b"), Value("a")})}, {"seed", Value(1)}};
+  m.params = {{"argv", Value(List{Value("x")})},
+              {"env", Value(Dict{})},
+              {"lr", Value(0.1)},
+              {"outputs", Value(List{Value("b"), Value("a")})},
+              {"seed", Value(1)}};
   EXPECT_EQ(m.OutputPorts(), (std::vector<std::string>{"b", "a"}));
   EXPECT_EQ(m.SweepableParams(), (std::vector<std::string>{"lr", "seed"}));
   m.params.erase("outputs");

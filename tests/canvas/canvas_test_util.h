@@ -11,7 +11,8 @@
 namespace fai::testing {
 
 inline ParamSpec MakeParam(std::string name, ParamType type, Value default_value,
-                           std::optional<double> min = std::nullopt, std::optional<double> max = std::nullopt,
+                           std::optional<double> min = std::nullopt,
+                           std::optional<double> max = std::nullopt,
                            std::vector<std::string> choices = {}) {
   ParamSpec p;
   p.name = std::move(name);
@@ -39,7 +40,8 @@ inline ModuleRegistry MakeTestRegistry() {
 
   ModuleType features;
   features.name = "features.basic";
-  features.params = {MakeParam("windows", ParamType::kIntList, Value(List{Value(5), Value(10)}), 1.0)};
+  features.params = {
+      MakeParam("windows", ParamType::kIntList, Value(List{Value(5), Value(10)}), 1.0)};
   features.inputs = {{"data", "prices", false}};
   features.outputs = {{"features", "a table", false}};
   features.run = noop_run;
@@ -49,8 +51,8 @@ inline ModuleRegistry MakeTestRegistry() {
   forest.name = "ml.random_forest";
   forest.params = {MakeParam("iterations", ParamType::kInt, Value(10), 1.0, 1000.0),
                    MakeParam("min_samples_per_leaf", ParamType::kInt, Value(100), 1.0),
-                   MakeParam("criterion", ParamType::kString, Value("mse"), std::nullopt, std::nullopt,
-                             {"mse", "mae"}),
+                   MakeParam("criterion", ParamType::kString, Value("mse"), std::nullopt,
+                             std::nullopt, {"mse", "mae"}),
                    MakeParam("feature_fraction", ParamType::kFloat, Value(1), 0.0, 1.0)};
   forest.inputs = {{"train", "training table", false}, {"valid", "validation table", true}};
   forest.outputs = {{"model", "the forest", false}, {"predictions", "a table", false}};

@@ -29,8 +29,8 @@ TEST(ReadJsonTest, FindsDuplicateKeysWithTheirPath) {
   nlohmann::json j;
   std::vector<DuplicateJsonKey> duplicates;
   std::string error;
-  ASSERT_TRUE(ReadJson(R"({"x": 1, "m": [{"a": 1}, 7, [], {"p": {"k": 1, "k": 2}}], "x": 2})", &j, &duplicates,
-                       &error));
+  ASSERT_TRUE(ReadJson(R"({"x": 1, "m": [{"a": 1}, 7, [], {"p": {"k": 1, "k": 2}}], "x": 2})", &j,
+                       &duplicates, &error));
   ASSERT_EQ(duplicates.size(), 2u);
   EXPECT_EQ(JsonPathText(duplicates[0].path), "m[3].p");
   EXPECT_EQ(JsonPathText(duplicates[0].path, 2), "p");

@@ -76,7 +76,8 @@ TEST(ModuleRegistryTest, RejectsTakenName) {
 TEST(ModuleRegistryTest, RejectsInconsistentDeclarations) {
   ModuleType t = SimpleType("t");
   t.params[0].default_value = Value(0);
-  EXPECT_EQ(RegisterError(t), "module type \"t\": param \"n\": default: expected int in [1, 10], got 0");
+  EXPECT_EQ(RegisterError(t),
+            "module type \"t\": param \"n\": default: expected int in [1, 10], got 0");
 
   t = SimpleType("t");
   t.params.push_back(MakeParam("n", ParamType::kFloat, Value(0.5)));
@@ -96,8 +97,10 @@ TEST(ModuleRegistryTest, RejectsInconsistentDeclarations) {
   EXPECT_EQ(RegisterError(t), "module type \"t\": param \"n\": min is above max");
 
   t = SimpleType("t");
-  t.params.push_back(MakeParam("c", ParamType::kString, Value("zzz"), std::nullopt, std::nullopt, {"a", "b"}));
-  EXPECT_EQ(RegisterError(t), "module type \"t\": param \"c\": default: expected one of \"a\", \"b\", got \"zzz\"");
+  t.params.push_back(
+      MakeParam("c", ParamType::kString, Value("zzz"), std::nullopt, std::nullopt, {"a", "b"}));
+  EXPECT_EQ(RegisterError(t),
+            "module type \"t\": param \"c\": default: expected one of \"a\", \"b\", got \"zzz\"");
 
   t = SimpleType("t");
   t.params.push_back(MakeParam("b", ParamType::kBool, Value(false), 0.0));
@@ -161,8 +164,12 @@ class FakeContext : public TaskContext {
     if (it == inputs_.end()) throw std::out_of_range("input");
     return it->second;
   }
-  bool has_input(std::string_view port) const override { return inputs_.find(port) != inputs_.end(); }
-  void set_output(const std::string& port, Value value) override { outputs_[port] = std::move(value); }
+  bool has_input(std::string_view port) const override {
+    return inputs_.find(port) != inputs_.end();
+  }
+  void set_output(const std::string& port, Value value) override {
+    outputs_[port] = std::move(value);
+  }
   double num_cpus() const override { return cpus_; }
   const std::vector<int>& gpu_ids() const override { return gpus_; }
   const std::string& combo_id() const override { return combo_; }
@@ -182,7 +189,11 @@ std::string InvalidArgument(F f) {
 
 TEST(TaskContextTest, TypedAccessors) {
   FakeContext ctx;
-  ctx.params_ = {{"i", Value(4)}, {"f", Value(0.5)}, {"s", Value("abc")}, {"b", Value(true)}, {"g", Value(6.0)}};
+  ctx.params_ = {{"i", Value(4)},
+                 {"f", Value(0.5)},
+                 {"s", Value("abc")},
+                 {"b", Value(true)},
+                 {"g", Value(6.0)}};
   EXPECT_EQ(ctx.int_param("i"), 4);
   EXPECT_EQ(ctx.int_param("g"), 6);  // an integral double reads as an int
   EXPECT_DOUBLE_EQ(ctx.float_param("f"), 0.5);
@@ -191,10 +202,14 @@ TEST(TaskContextTest, TypedAccessors) {
   EXPECT_TRUE(ctx.bool_param("b"));
   EXPECT_EQ(ctx.param("s"), Value("abc"));
   EXPECT_EQ(InvalidArgument([&] { ctx.param("nope"); }), "param \"nope\" is not set");
-  EXPECT_EQ(InvalidArgument([&] { ctx.int_param("f"); }), "param \"f\": expected int, got float 0.5");
-  EXPECT_EQ(InvalidArgument([&] { ctx.string_param("i"); }), "param \"i\": expected string, got int 4");
-  EXPECT_EQ(InvalidArgument([&] { ctx.bool_param("s"); }), "param \"s\": expected bool, got string \"abc\"");
-  EXPECT_EQ(InvalidArgument([&] { ctx.float_param("b"); }), "param \"b\": expected float, got bool true");
+  EXPECT_EQ(InvalidArgument([&] { ctx.int_param("f"); }),
+            "param \"f\": expected int, got float 0.5");
+  EXPECT_EQ(InvalidArgument([&] { ctx.string_param("i"); }),
+            "param \"i\": expected string, got int 4");
+  EXPECT_EQ(InvalidArgument([&] { ctx.bool_param("s"); }),
+            "param \"s\": expected bool, got string \"abc\"");
+  EXPECT_EQ(InvalidArgument([&] { ctx.float_param("b"); }),
+            "param \"b\": expected float, got bool true");
 }
 
 TEST(TaskContextTest, Threads) {
@@ -211,7 +226,10 @@ TEST(NoopModuleTest, EchoesParamsAndEmitsPayload) {
   ModuleRegistry registry = ModuleRegistry::WithBuiltins();
   const ModuleType* noop = registry.Find("noop");
   FakeContext ctx;
-  ctx.params_ = {{"value", Value("v")}, {"sleep_ms", Value(20.0)}, {"fail", Value(false)}, {"payload_bytes", Value(5)}};
+  ctx.params_ = {{"value", Value("v")},
+                 {"sleep_ms", Value(20.0)},
+                 {"fail", Value(false)},
+                 {"payload_bytes", Value(5)}};
   ctx.inputs_ = {{"in", Value(1)}, {"in3", Value(2)}};
   const auto start = std::chrono::steady_clock::now();
   noop->run(ctx);
@@ -227,7 +245,10 @@ TEST(NoopModuleTest, EchoesParamsAndEmitsPayload) {
 TEST(NoopModuleTest, FailsWhenAsked) {
   ModuleRegistry registry = ModuleRegistry::WithBuiltins();
   FakeContext ctx;
-  ctx.params_ = {{"value", Value()}, {"sleep_ms", Value(0.0)}, {"fail", Value(true)}, {"payload_bytes", Value(0)}};
+  ctx.params_ = {{"value", Value()},
+                 {"sleep_ms", Value(0.0)},
+                 {"fail", Value(true)},
+                 {"payload_bytes", Value(0)}};
   EXPECT_THROW(registry.Find("noop")->run(ctx), std::runtime_error);
   EXPECT_TRUE(ctx.outputs_.empty());
 }

@@ -9,7 +9,9 @@ namespace {
 
 using testing::MakeParam;
 
-std::string Check(const ParamSpec& spec, const Value& v, Value* out) { return CheckParamValue(spec, v, out); }
+std::string Check(const ParamSpec& spec, const Value& v, Value* out) {
+  return CheckParamValue(spec, v, out);
+}
 
 TEST(CheckParamValueTest, IntAcceptsIntegersAndIntegralFloats) {
   ParamSpec spec = MakeParam("n", ParamType::kInt, Value(1), 1.0, 1000.0);
@@ -38,7 +40,8 @@ TEST(CheckParamValueTest, IntBounds) {
   EXPECT_EQ(Check(MakeParam("n", ParamType::kInt, Value(1), 1.0, 1000.0), Value(1001), &out),
             "expected int in [1, 1000], got 1001");
   EXPECT_EQ(Check(MakeParam("n", ParamType::kInt, Value(1), 1.0, 1000.0), Value(1000), &out), "");
-  EXPECT_EQ(Check(MakeParam("n", ParamType::kInt, Value(1), 0.0), Value(-1), &out), "expected int >= 0, got -1");
+  EXPECT_EQ(Check(MakeParam("n", ParamType::kInt, Value(1), 0.0), Value(-1), &out),
+            "expected int >= 0, got -1");
   EXPECT_EQ(Check(MakeParam("n", ParamType::kInt, Value(1), std::nullopt, 5.0), Value(6), &out),
             "expected int <= 5, got 6");
 }
@@ -56,14 +59,17 @@ TEST(CheckParamValueTest, FloatAcceptsIntsAndChecksBounds) {
 }
 
 TEST(CheckParamValueTest, StringChoicesWithSuggestion) {
-  ParamSpec spec = MakeParam("c", ParamType::kString, Value("mse"), std::nullopt, std::nullopt, {"mse", "mae"});
+  ParamSpec spec =
+      MakeParam("c", ParamType::kString, Value("mse"), std::nullopt, std::nullopt, {"mse", "mae"});
   Value out;
   EXPECT_EQ(Check(spec, Value("mae"), &out), "");
   EXPECT_EQ(out, Value("mae"));
-  EXPECT_EQ(Check(spec, Value("msa"), &out), "expected one of \"mse\", \"mae\", got \"msa\"; did you mean \"mse\"?");
+  EXPECT_EQ(Check(spec, Value("msa"), &out),
+            "expected one of \"mse\", \"mae\", got \"msa\"; did you mean \"mse\"?");
   EXPECT_EQ(Check(spec, Value("gini"), &out), "expected one of \"mse\", \"mae\", got \"gini\"");
   EXPECT_EQ(Check(spec, Value(3), &out), "expected one of \"mse\", \"mae\", got int 3");
-  EXPECT_EQ(Check(MakeParam("s", ParamType::kString, Value("")), Value(3), &out), "expected string, got int 3");
+  EXPECT_EQ(Check(MakeParam("s", ParamType::kString, Value("")), Value(3), &out),
+            "expected string, got int 3");
 }
 
 TEST(CheckParamValueTest, BoolOnlyBools) {
@@ -80,14 +86,16 @@ TEST(CheckParamValueTest, ListsCheckAndCoerceEveryElement) {
   ParamSpec ints = MakeParam("w", ParamType::kIntList, Value(List{}), 1.0);
   EXPECT_EQ(Check(ints, Value(List{Value(5), Value(10.0)}), &out), "");
   EXPECT_EQ(out, Value(List{Value(5), Value(10)}));
-  EXPECT_EQ(Check(ints, Value(List{Value(5), Value(0)}), &out), "element [1]: expected int >= 1, got 0");
+  EXPECT_EQ(Check(ints, Value(List{Value(5), Value(0)}), &out),
+            "element [1]: expected int >= 1, got 0");
   EXPECT_EQ(Check(ints, Value(5), &out), "expected list of int, got int 5");
 
   ParamSpec floats = MakeParam("f", ParamType::kFloatList, Value(List{}));
   EXPECT_EQ(Check(floats, Value(List{Value(1), Value(0.5)}), &out), "");
   EXPECT_EQ(out, Value(List{Value(1.0), Value(0.5)}));
 
-  ParamSpec strings = MakeParam("s", ParamType::kStringList, Value(List{}), std::nullopt, std::nullopt, {"a", "b"});
+  ParamSpec strings =
+      MakeParam("s", ParamType::kStringList, Value(List{}), std::nullopt, std::nullopt, {"a", "b"});
   EXPECT_EQ(Check(strings, Value(List{Value("a"), Value("zzz")}), &out),
             "element [1]: expected one of \"a\", \"b\", got \"zzz\"");
 }

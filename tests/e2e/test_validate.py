@@ -134,9 +134,9 @@ class BadInput(TempDirTest):
         self.assertTrue("m3 -> m5 -> m3" in err or "m5 -> m3 -> m5" in err, err)
 
     def test_grid_key_unknown_module_or_param(self):
-        canvas = self.modules({"id": "m1", "type": "noop"}, {"id": "m12", "type": "noop"})
-        self.check(canvas, "grid:\n  m13.value: [1, 2]\n", "grid.yaml", "m13.value", 'did you mean "m12"')
-        self.check(canvas, "grid:\n  m12.valeu: [1, 2]\n", "grid.yaml", "m12.valeu", 'did you mean "value"')
+        canvas = self.modules({"id": "data", "type": "noop"}, {"id": "model", "type": "noop"})
+        self.check(canvas, "grid:\n  modle.value: [1, 2]\n", "grid.yaml", "modle.value", 'did you mean "model"')
+        self.check(canvas, "grid:\n  model.valeu: [1, 2]\n", "grid.yaml", "model.valeu", 'did you mean "value"')
 
     def test_grid_value_out_of_range(self):
         canvas = self.modules({"id": "m1", "type": "noop"})
