@@ -67,13 +67,22 @@ class TaskContext {
   // Input values by port. Throws std::out_of_range when the port is not connected.
   virtual const Value& input(std::string_view port) const = 0;
   virtual bool has_input(std::string_view port) const = 0;
+  // The connected input ports, sorted.
+  virtual std::vector<std::string> input_ports() const = 0;
   // Sets an output port; later calls replace the value.
   virtual void set_output(const std::string& port, Value value) = 0;
 
   virtual double num_cpus() const = 0;              // granted CPUs (may be fractional)
   virtual const std::vector<int>& gpu_ids() const = 0;  // granted devices, numbered from 0
+  // The same devices as the host numbers them: what CUDA_VISIBLE_DEVICES must list for the task
+  // to see exactly them (as 0, 1, ...).
+  virtual const std::vector<int>& physical_gpu_ids() const = 0;
+  virtual double timeout_s() const = 0;             // the task's time limit; 0: none
   virtual const std::string& combo_id() const = 0;  // the first combination that uses this task
   virtual const std::string& work_dir() const = 0;  // this task's own directory ("" if none)
+  // The directory of canvas.json (absolute; "" outside a sweep): relative paths in params
+  // resolve against it.
+  virtual const std::string& canvas_dir() const = 0;
   virtual std::ostream& log() = 0;                  // goes to the task's log
 
   // Convenience accessors; throw std::invalid_argument naming the param when absent or mistyped.

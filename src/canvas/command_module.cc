@@ -1,6 +1,8 @@
 #include "canvas/command_module.h"
 
 #include <cctype>
+
+#include "canvas/command_exec.h"
 #include <map>
 
 #include "canvas/builtin_modules.h"
@@ -228,7 +230,7 @@ void RegisterCommandModule(ModuleRegistry& registry) {
   outputs.default_value = Value(List{});
   outputs.help = "the output ports other modules may take as inputs";
   command.params = {argv, env, outputs};
-  command.run = nullptr;  // the runtime runs commands itself
+  command.run = RunCommandTask;
   registry.Register(std::move(command));
 }
 

@@ -65,6 +65,7 @@ int Sweep(const SweepPlan& plan, const SweepOptions& options, Master& master,
     return kExitBadInput;
   }
   const std::string run_dir = options.run_dir.empty() ? DefaultRunDir(options.output) : options.run_dir;
+  const std::string canvas_dir = fs::absolute(fs::path(canvas.path)).parent_path().string();
 
   for (uint32_t t = 0; t < plan.tasks().size(); ++t) {
     const PlanTask& task = plan.tasks()[t];
@@ -76,6 +77,7 @@ int Sweep(const SweepPlan& plan, const SweepOptions& options, Master& master,
     for (size_t i = 0; i < m.inputs.size(); ++i)
       order.inputs.push_back(InputBinding{m.inputs[i].port, task.inputs[i], m.inputs[i].output});
     order.combo_id = plan.combo(task.first_combo).id();
+    order.canvas_dir = canvas_dir;
     if (m.type->free_form || m.isolate)
       order.work_dir = fs::absolute(fs::path(run_dir) / "tasks" / (m.id + "-" + task.key.ShortHex(16))).string();
     order.timeout_s = m.timeout_s;

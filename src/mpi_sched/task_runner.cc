@@ -31,11 +31,19 @@ class OrderContext : public TaskContext {
     return *it->second;
   }
   bool has_input(std::string_view port) const override { return inputs_.find(port) != inputs_.end(); }
+  std::vector<std::string> input_ports() const override {
+    std::vector<std::string> ports;
+    for (const auto& [port, value] : inputs_) ports.push_back(port);
+    return ports;
+  }
   void set_output(const std::string& port, Value value) override { outputs_[port] = std::move(value); }
   double num_cpus() const override { return order_.cpus; }
   const std::vector<int>& gpu_ids() const override { return gpu_ids_; }
+  const std::vector<int>& physical_gpu_ids() const override { return order_.gpus; }
+  double timeout_s() const override { return order_.timeout_s; }
   const std::string& combo_id() const override { return order_.combo_id; }
   const std::string& work_dir() const override { return order_.work_dir; }
+  const std::string& canvas_dir() const override { return order_.canvas_dir; }
   std::ostream& log() override {
     if (!log_) log_ = std::make_unique<std::ostringstream>();
     return *log_;

@@ -75,12 +75,13 @@ struct TaskOrder {
   std::vector<std::string> ship;       // further output ports to send back
   std::string combo_id;
   std::string work_dir;
+  std::string canvas_dir;              // absolute directory of canvas.json
   double timeout_s = 0;
   bool isolate = false;
   template <class A>
   void serialize(A& ar, unsigned) {
     ar & task & type & module_id & params & inputs & fetch & cpus & gpus & memory_bytes & ship_all & ship_scalars &
-        ship & combo_id & work_dir & timeout_s & isolate;
+        ship & combo_id & work_dir & canvas_dir & timeout_s & isolate;
   }
 };
 

@@ -174,6 +174,10 @@ class FakeContext : public TaskContext {
   const std::vector<int>& gpu_ids() const override { return gpus_; }
   const std::string& combo_id() const override { return combo_; }
   const std::string& work_dir() const override { return dir_; }
+  const std::string& canvas_dir() const override { return dir_; }
+  std::vector<std::string> input_ports() const override { return {}; }
+  const std::vector<int>& physical_gpu_ids() const override { return gpus_; }
+  double timeout_s() const override { return 0; }
   std::ostream& log() override { return log_; }
 };
 
