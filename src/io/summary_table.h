@@ -1,10 +1,14 @@
 // SummaryTable: the /summary table of a run (DESIGN §7) — one row per combination, typed columns
 // (`combo`, `status`, every swept key, every scalar output as `moduleId.name`, `wall_s`, `error`)
-// — and writing it to an HDF5 file as one compound dataset that h5py reads as a structured array.
-// Plain data; the writer is the only part touching HDF5.
+// — and its HDF5 form: one chunked compound dataset that h5py reads as a structured array, so
+// `pd.DataFrame(h5py.File("results.h5")["summary"][()])` is the whole table.
+//
+// Column types in the file: int64 (missing: INT64_MIN), float64 (missing: NaN) and fixed-length
+// NUL-padded strings (missing: ""). Plain data; only the Write/Read functions touch HDF5.
 #ifndef FAI_IO_SUMMARY_TABLE_H_
 #define FAI_IO_SUMMARY_TABLE_H_
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -17,7 +21,7 @@ struct SummaryColumn {
   enum class Type { kInt, kFloat, kString };
   std::string name;
   Type type = Type::kFloat;
-  std::vector<Value> cells;  // one per row; null: missing (NaN, INT64_MIN, "" in the file)
+  std::vector<Value> cells;  // one per row; null: missing
 };
 
 class SummaryTable {
@@ -25,13 +29,23 @@ class SummaryTable {
   // Adds a column whose type is inferred from its cells: all ints -> int, all numbers (or bools)
   // -> float, anything else -> string. Missing cells are null.
   void AddColumn(std::string name, std::vector<Value> cells);
+  // Adds a column of a given type. REQUIRES: every non-null cell fits the type.
+  void AddTypedColumn(std::string name, SummaryColumn::Type type, std::vector<Value> cells);
   const std::vector<SummaryColumn>& columns() const { return columns_; }
   size_t rows() const { return columns_.empty() ? 0 : columns_.front().cells.size(); }
+  // Index of the column called `name`, or -1.
   int Find(const std::string& name) const;
+  std::vector<std::string> ColumnNames() const;
 
   // Writes the table as dataset `name` of the file at `path` (creating or truncating the file
-  // when `truncate`, else adding to it). Strings are fixed-length, NUL-padded.
+  // when `truncate`, else adding to it).
   Status WriteHdf5(const std::string& path, const std::string& name = "summary", bool truncate = true) const;
+  // Writes the table as dataset `name` under the open HDF5 file or group `location` (an hid_t).
+  Status WriteTo(int64_t location, const std::string& name) const;
+
+  // Reads a table written by WriteTo (any compound dataset of int, float and string fields).
+  static Result<SummaryTable> ReadHdf5(const std::string& path, const std::string& name = "summary");
+  static Result<SummaryTable> ReadFrom(int64_t location, const std::string& name);
 
  private:
   std::vector<SummaryColumn> columns_;

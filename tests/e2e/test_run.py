@@ -1,0 +1,136 @@
+"""Sweeps that really run: fai-sweep with and without mpirun, command modules, capacity errors."""
+import json
+import os
+import unittest
+
+import h5py
+import numpy as np
+
+from fai_e2e import TempDirTest, fai, source
+
+QUICK = [source("examples", "quickstart", "canvas.json"), source("examples", "quickstart", "grid.yaml")]
+
+
+def summary(path):
+    with h5py.File(path, "r") as f:
+        return f["summary"][()]
+
+
+class RunsEverywhere(TempDirTest):
+    def test_quickstart_same_results_at_1_2_4_ranks(self):
+        tables = {}
+        for ranks in (None, 2, 4):
+            out = os.path.join(self.tmp, f"r{ranks}.h5")
+            r = fai(*QUICK, "-o", out, ranks=ranks)
+            self.assertEqual(r.code, 0, r.err)
+            self.assertIn("8 combinations: 8 succeeded, 0 failed, 0 skipped", r.out)
+            tables[ranks] = summary(out)
+        base = tables[None]
+        self.assertEqual(len(base), 8)
+        self.assertTrue({"combo", "status", "m2.degree", "m2.ridge", "m2.mse", "m2.r2", "wall_s"} <= set(base.dtype.names))
+        self.assertTrue(all(s == b"ok" for s in base["status"]))
+        self.assertTrue(np.all(base["m2.r2"] > 0.5))
+        for ranks, table in tables.items():
+            # Determinism: bit-identical metrics whatever the rank count.
+            self.assertEqual(list(table["combo"]), list(base["combo"]))
+            self.assertTrue(np.array_equal(table["m2.mse"], base["m2.mse"]), ranks)
+
+    def test_printed_table_matches_file(self):
+        out = os.path.join(self.tmp, "r.h5")
+        r = fai(*QUICK, "-o", out)
+        self.assertEqual(r.code, 0, r.err)
+        rows = {row["combo"].decode(): row for row in summary(out)}
+        for line in r.out.splitlines():
+            parts = line.split()
+            if parts and parts[0] in rows:
+                self.assertAlmostEqual(float(parts[4]), rows[parts[0]]["m2.mse"], places=5)
+
+
+class CommandModules(TempDirTest):
+    SCRIPT = (
+        "import json, os, sys\n"
+        "task = json.load(open(os.environ['FAI_TASK']))\n"
+        "data = json.load(open(sys.argv[2]))\n"
+        "out = {'argc': len(sys.argv), 'arg1': sys.argv[1], 'cwd_is_task_dir': os.getcwd() == task['work_dir'],\n"
+        "       'num_cpus': os.environ['FAI_NUM_CPUS'], 'cuda': os.environ.get('CUDA_VISIBLE_DEVICES', 'unset'),\n"
+        "       'extra': os.environ['EXTRA'], 'combo': task['combo'], 'lr_param': task['params']['lr'],\n"
+        "       'input_sum': sum(data['value'])}\n"
+        "json.dump(out, open(os.environ['FAI_OUTPUT'], 'w'))\n"
+    )
+
+    def canvas(self, gpus):
+        self.write("probe.py", self.SCRIPT)
+        return {
+            "version": 1,
+            "modules": [
+                {"id": "src", "type": "noop", "params": {"value": [1, 2, 3]}},
+                {"id": "cmd", "type": "command", "inputs": {"data": "src.out"},
+                 "resources": {"num_cpus": 0.5, "num_gpus": gpus},
+                 "params": {"argv": ["/usr/bin/python3", "{canvas_dir}/probe.py", "{lr}", "{inputs.data}"],
+                            "lr": 0.1, "env": {"EXTRA": "x y"}}},
+            ],
+        }
+
+    def test_argv_env_and_files(self):
+        canvas = self.write("canvas.json", json.dumps(self.canvas(gpus=1)))
+        grid = self.write("grid.yaml", "grid:\n  cmd.lr: [0.5, '; rm -rf ~']\n")
+        out = os.path.join(self.tmp, "r.h5")
+        r = fai(canvas, grid, "-o", out, "--gpus-per-rank", "2", ranks=2)
+        self.assertEqual(r.code, 0, r.out + r.err)
+        rows = summary(out)
+        self.assertEqual(sorted(rows["cmd.arg1"]), sorted([b"; rm -rf ~", b"0.5"]))
+        for row in rows:
+            self.assertEqual(row["cmd.argc"], 3)  # the program and two arguments, whatever they hold
+            self.assertEqual(row["cmd.num_cpus"], b"0.5")
+            self.assertEqual(row["cmd.cuda"], b"0")  # one device of this worker's two
+            self.assertEqual(row["cmd.extra"], b"x y")
+            self.assertEqual(row["cmd.input_sum"], 6)
+            self.assertEqual(row["cmd.cwd_is_task_dir"], 1.0)
+            self.assertEqual(row["cmd.combo"], row["combo"])
+        self.assertFalse(os.path.exists(os.path.expanduser("~/; rm -rf ~")))
+
+    def test_no_gpu_no_cuda_variable(self):
+        canvas = self.write("canvas.json", json.dumps(self.canvas(gpus=0)))
+        out = os.path.join(self.tmp, "r.h5")
+        r = fai(canvas, "-o", out)
+        self.assertEqual(r.code, 0, r.out + r.err)
+        env_cuda = os.environ.get("CUDA_VISIBLE_DEVICES", "unset").encode()
+        self.assertEqual(summary(out)["cmd.cuda"][0], env_cuda)
+
+    def test_failing_program_fails_its_combination(self):
+        canvas = {"version": 1, "modules": [
+            {"id": "c", "type": "command", "params": {"argv": ["/usr/bin/python3", "-c", "import sys; sys.exit({code})"], "code": 0}}]}
+        path = self.write("canvas.json", json.dumps(canvas))
+        grid = self.write("grid.yaml", "grid:\n  c.code: [0, 3]\n")
+        out = os.path.join(self.tmp, "r.h5")
+        r = fai(path, grid, "-o", out)
+        self.assertEqual(r.code, 1, r.err)
+        self.assertIn("1 succeeded, 1 failed", r.out)
+        self.assertIn("exited with status 3", r.err)
+        statuses = sorted(summary(out)["status"])
+        self.assertEqual(statuses, [b"failed", b"ok"])
+
+
+class Capacity(TempDirTest):
+    def test_request_that_fits_no_worker_is_an_error_before_running(self):
+        canvas = {"version": 1, "modules": [
+            {"id": "m1", "type": "noop"},
+            {"id": "big", "type": "noop", "inputs": {"in": "m1.out"}, "resources": {"num_cpus": 64, "memory": "2G"}}]}
+        path = self.write("canvas.json", json.dumps(canvas))
+        out = os.path.join(self.tmp, "r.h5")
+        r = fai(path, "-o", out, "--cpus-per-rank", "4", ranks=2)
+        self.assertEqual(r.code, 2, r.out + r.err)
+        self.assertIn('module "big"', r.err)
+        self.assertIn("64 CPUs", r.err)
+        self.assertIn("4 CPUs", r.err)  # the largest worker
+        self.assertFalse(os.path.exists(out))
+
+    def test_bad_capacity_flag(self):
+        path = self.write("canvas.json", json.dumps({"version": 1, "modules": [{"id": "m1", "type": "noop"}]}))
+        r = fai(path, "--mem-per-rank", "lots")
+        self.assertEqual(r.code, 2)
+        self.assertIn("--mem-per-rank", r.err)
+
+
+if __name__ == "__main__":
+    unittest.main()
