@@ -144,7 +144,7 @@ TEST(ModuleRegistryTest, BuiltinsHoldNoopAndCommand) {
   ASSERT_NE(command, nullptr);
   EXPECT_TRUE(command->free_form);
   EXPECT_TRUE(command->isolate_by_default);
-  EXPECT_FALSE(static_cast<bool>(command->run));
+  EXPECT_TRUE(static_cast<bool>(command->run));  // runs its program (canvas/command_exec.h)
 }
 
 // A TaskContext over plain maps.

@@ -1,0 +1,120 @@
+#include "mpi_sched/scheduler.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+namespace fai {
+namespace {
+
+std::vector<WorkerCapacity> Workers(int n, double cpus) {
+  std::vector<WorkerCapacity> out;
+  for (int i = 0; i < n; ++i) {
+    WorkerCapacity w;
+    w.rank = i + 1;
+    w.cpus = cpus;
+    out.push_back(w);
+  }
+  return out;
+}
+
+SchedulerTask Task(double cpus, std::vector<ObjectId> deps = {}) {
+  SchedulerTask t;
+  t.request.num_cpus = cpus;
+  t.deps = std::move(deps);
+  return t;
+}
+
+TEST(Scheduler, ReadyOnlyWhenInputsExist) {
+  Scheduler s(Workers(1, 4));
+  const uint64_t a = s.Add(Task(1));
+  const uint64_t b = s.Add(Task(1, {a}));
+  auto first = s.Schedule();
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_EQ(first[0].task, a);
+  EXPECT_EQ(s.state(b), TaskState::kWaiting);
+  s.Finished(a, true, 1000, {});
+  auto second = s.Schedule();
+  ASSERT_EQ(second.size(), 1u);
+  EXPECT_EQ(second[0].task, b);
+  EXPECT_TRUE(second[0].fetch.empty());  // same worker: nothing to fetch
+}
+
+TEST(Scheduler, OutputFreedAfterLastConsumer) {
+  Scheduler s(Workers(2, 1));
+  const uint64_t a = s.Add(Task(1));
+  const uint64_t c1 = s.Add(Task(1, {a}));
+  const uint64_t c2 = s.Add(Task(1, {a}));
+  s.Schedule();
+  s.Finished(a, true, 1 << 20, {});
+  auto placed = s.Schedule();
+  ASSERT_EQ(placed.size(), 2u);
+  // One consumer runs where the data is; the other fetches it from there.
+  const auto& remote = placed[0].fetch.empty() ? placed[1] : placed[0];
+  ASSERT_EQ(remote.fetch.size(), 1u);
+  EXPECT_EQ(remote.fetch[0].object, a);
+  EXPECT_EQ(remote.fetch[0].holder, 1);
+  s.Finished(c1, true, 10, remote.task == c1 ? std::vector<ObjectId>{a} : std::vector<ObjectId>{});
+  const auto early = s.TakeFreeable();
+  EXPECT_TRUE(std::none_of(early.begin(), early.end(), [&](const auto& f) { return f.second == a; }));
+  s.Finished(c2, true, 10, remote.task == c2 ? std::vector<ObjectId>{a} : std::vector<ObjectId>{});
+  std::vector<std::pair<int, ObjectId>> freed = s.TakeFreeable();
+  std::vector<int> ranks_freeing_a;
+  for (auto& [rank, object] : freed)
+    if (object == a) ranks_freeing_a.push_back(rank);
+  std::sort(ranks_freeing_a.begin(), ranks_freeing_a.end());
+  EXPECT_EQ(ranks_freeing_a, (std::vector<int>{1, 2}));  // the original and the copy
+  EXPECT_TRUE(s.Idle());
+  EXPECT_TRUE(s.ledger().IsFull());
+}
+
+TEST(Scheduler, KeptOutputsWaitForRelease) {
+  Scheduler s(Workers(1, 1));
+  SchedulerTask kept = Task(1);
+  kept.keep_output = true;
+  const uint64_t a = s.Add(kept);
+  s.Schedule();
+  s.Finished(a, true, 8, {});
+  EXPECT_TRUE(s.TakeFreeable().empty());
+  s.Release(a);
+  EXPECT_EQ(s.TakeFreeable().size(), 1u);
+}
+
+TEST(Scheduler, FailureSkipsEverythingDownstream) {
+  Scheduler s(Workers(1, 2));
+  const uint64_t a = s.Add(Task(1));
+  const uint64_t b = s.Add(Task(1, {a}));
+  const uint64_t c = s.Add(Task(1, {b}));
+  const uint64_t d = s.Add(Task(1));
+  s.Schedule();
+  s.Finished(a, false, 0, {});
+  EXPECT_EQ(s.state(b), TaskState::kSkipped);
+  EXPECT_EQ(s.state(c), TaskState::kSkipped);
+  auto skipped = s.TakeSkipped();
+  std::sort(skipped.begin(), skipped.end());
+  EXPECT_EQ(skipped, (std::vector<uint64_t>{b, c}));
+  // A task added later on a failed input is skipped at once.
+  const uint64_t e = s.Add(Task(1, {a}));
+  EXPECT_EQ(s.state(e), TaskState::kSkipped);
+  s.Finished(d, true, 0, {});
+  EXPECT_TRUE(s.Idle());
+}
+
+TEST(Scheduler, SmallTasksPassABigOneThatDoesNotFitYet) {
+  Scheduler s(Workers(1, 4));
+  const uint64_t running = s.Add(Task(3));
+  ASSERT_EQ(s.Schedule().size(), 1u);
+  const uint64_t big = s.Add(Task(4));
+  const uint64_t small = s.Add(Task(1));
+  auto placed = s.Schedule();
+  ASSERT_EQ(placed.size(), 1u);
+  EXPECT_EQ(placed[0].task, small);
+  s.Finished(running, true, 0, {});
+  s.Finished(small, true, 0, {});
+  placed = s.Schedule();
+  ASSERT_EQ(placed.size(), 1u);
+  EXPECT_EQ(placed[0].task, big);
+}
+
+}  // namespace
+}  // namespace fai
