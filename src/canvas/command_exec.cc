@@ -17,6 +17,7 @@
 
 #include "canvas/command_module.h"
 #include "common/value_json.h"
+#include "fai/task_failure.h"
 
 extern char** environ;
 
@@ -260,8 +261,10 @@ void RunCommandTask(TaskContext& ctx) {
   const int status = WaitWithTimeout(pid, ctx.timeout_s(), &timed_out);
   const std::string stderr_tail = Tail(err_log);
   const std::string detail = stderr_tail.empty() ? "" : "; stderr: " + stderr_tail;
-  if (timed_out) throw std::runtime_error("timed out after " + ShortestDouble(ctx.timeout_s()) + " s" + detail);
-  if (WIFSIGNALED(status)) throw std::runtime_error("killed by " + SignalName(WTERMSIG(status)) + detail);
+  if (timed_out)
+    throw TaskFailure(FailureKind::kTimeout, "timed out after " + ShortestDouble(ctx.timeout_s()) + " s" + detail);
+  if (WIFSIGNALED(status))
+    throw TaskFailure(FailureKind::kSignal, "killed by " + SignalName(WTERMSIG(status)) + detail);
   if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
     throw std::runtime_error("exited with status " + std::to_string(WEXITSTATUS(status)) + detail);
 

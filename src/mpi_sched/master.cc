@@ -35,7 +35,9 @@ void Master::Start(std::vector<WorkerCapacity> workers) {
 uint64_t Master::Submit(TaskOrder order, SchedulerTask task) {
   const uint64_t id = scheduler_->size();
   order.task = id;
+  if (order.retries > 0) spare_[id] = order;
   orders_.push_back(std::move(order));
+  attempts_.push_back(0);
   scheduler_->Add(std::move(task));
   return id;
 }
@@ -45,7 +47,9 @@ void Master::Dispatch() {
   if (placed.empty()) return;
   std::map<int, RunBatch> batches;
   for (struct Dispatch& d : placed) {
-    TaskOrder order = std::move(orders_[d.task]);
+    auto spare = spare_.find(d.task);
+    TaskOrder order = spare != spare_.end() ? spare->second : std::move(orders_[d.task]);
+    ++attempts_[d.task];
     order.fetch = std::move(d.fetch);
     order.cpus = d.grant.cpus();
     order.memory_bytes = d.grant.memory_bytes;
@@ -63,6 +67,12 @@ void Master::SendFrees() {
   for (auto& [rank, f] : frees) transport_->SendMessage(rank, Tag::kFree, f);
 }
 
+bool Master::ShouldRetry(uint64_t task, FailureKind failure) {
+  auto spare = spare_.find(task);
+  if (spare == spare_.end() || attempts_[task] > spare->second.retries) return false;
+  return IsSystemFailure(failure) || spare->second.retry_on_error;
+}
+
 void Master::RunUntilIdle(const std::function<void(TaskResult&&)>& on_result) {
   IdleBackoff backoff;
   auto report_skipped = [&] {
@@ -70,7 +80,7 @@ void Master::RunUntilIdle(const std::function<void(TaskResult&&)>& on_result) {
       TaskResult r;
       r.task = id;
       r.state = TaskState::kSkipped;
-      r.error = "skipped: an input failed";
+      r.error = fail_fast_reason_.empty() ? "skipped: an input failed" : fail_fast_reason_;
       orders_[id] = TaskOrder();
       on_result(std::move(r));
     }
@@ -86,10 +96,22 @@ void Master::RunUntilIdle(const std::function<void(TaskResult&&)>& on_result) {
       DoneBatch batch;
       FromBytes(env.payload, &batch);
       for (TaskDone& d : batch.done) {
+        const FailureKind failure = static_cast<FailureKind>(d.failure);
+        if (!d.ok && ShouldRetry(d.task, failure)) {
+          scheduler_->Retry(d.task);
+          continue;
+        }
+        spare_.erase(d.task);
         TaskResult r;
         r.task = d.task;
         r.rank = env.source;
+        r.failure = failure;
+        r.attempts = attempts_[d.task];
         scheduler_->Finished(d.task, d.ok, d.output_bytes, d.fetched);
+        if (!d.ok && options_.fail_fast && fail_fast_reason_.empty()) {
+          fail_fast_reason_ = "skipped: --fail-fast stopped the sweep after a failure";
+          scheduler_->CancelPending();
+        }
         r.state = scheduler_->state(d.task);
         r.grant = scheduler_->grant(d.task);
         r.error = std::move(d.error);

@@ -8,10 +8,12 @@
 #define FAI_MPI_SCHED_MASTER_H_
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <vector>
 
+#include "fai/task_failure.h"
 #include "mpi_sched/scheduler.h"
 #include "mpi_sched/transport.h"
 
@@ -20,6 +22,8 @@ namespace fai {
 struct TaskResult {
   uint64_t task = 0;
   TaskState state = TaskState::kSucceeded;
+  FailureKind failure = FailureKind::kNone;
+  int attempts = 0;     // runs it took (0: skipped)
   std::string error;
   int rank = -1;        // where it ran (-1: skipped)
   Grant grant;
@@ -28,9 +32,14 @@ struct TaskResult {
   Dict shipped;
 };
 
+struct MasterOptions {
+  bool fail_fast = false;  // after the first failure start nothing new (the rest is skipped)
+};
+
 class Master {
  public:
   explicit Master(Transport* transport) : transport_(transport) {}
+  void set_options(const MasterOptions& options) { options_ = options; }
 
   // Waits for every other rank's kHello. Returns their capacities ordered by rank.
   std::vector<WorkerCapacity> Handshake();
@@ -38,6 +47,7 @@ class Master {
   void Start(std::vector<WorkerCapacity> workers);
 
   // Adds a task; `order.task` is set to its id. Its inputs must name tasks already submitted.
+  // A failed run is retried per order.retries / order.retry_on_error before it counts.
   uint64_t Submit(TaskOrder order, SchedulerTask task);
 
   // Runs until every submitted task has ended, calling on_result for each (in the order they
@@ -54,9 +64,16 @@ class Master {
   void Dispatch();
   void SendFrees();
 
+  // Whether a failed run of `task` gets another try (and counts it).
+  bool ShouldRetry(uint64_t task, FailureKind failure);
+
   Transport* transport_;
+  MasterOptions options_;
   std::unique_ptr<Scheduler> scheduler_;
-  std::vector<TaskOrder> orders_;  // by task id; cleared once dispatched
+  std::vector<TaskOrder> orders_;       // by task id; moved out when dispatched
+  std::vector<int> attempts_;           // by task id
+  std::map<uint64_t, TaskOrder> spare_; // copies of orders that may be retried
+  std::string fail_fast_reason_;
 };
 
 }  // namespace fai

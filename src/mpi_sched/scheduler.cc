@@ -103,6 +103,23 @@ void Scheduler::Finished(uint64_t task, bool ok, uint64_t output_bytes, const st
   Finish(task, ok ? TaskState::kSucceeded : TaskState::kFailed);
 }
 
+void Scheduler::Retry(uint64_t task) {
+  Record& r = tasks_[task];
+  assert(r.state == TaskState::kRunning);
+  ledger_.Release(r.grant);
+  --running_;
+  MarkReady(task);
+}
+
+void Scheduler::CancelPending() {
+  for (uint64_t id = 0; id < tasks_.size(); ++id) {
+    const TaskState st = tasks_[id].state;
+    if (st != TaskState::kWaiting && st != TaskState::kReady) continue;
+    if (st == TaskState::kReady) ready_.erase(std::find(ready_.begin(), ready_.end(), id));
+    Finish(id, TaskState::kSkipped);
+  }
+}
+
 void Scheduler::Finish(uint64_t task, TaskState state) {
   // Iterative: skipping can cascade down long chains.
   std::vector<std::pair<uint64_t, TaskState>> work = {{task, state}};

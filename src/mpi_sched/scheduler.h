@@ -47,6 +47,10 @@ class Scheduler {
   std::vector<Dispatch> Schedule();
   // Records the end of a running task. `fetched`: objects its worker copied to run it.
   void Finished(uint64_t task, bool ok, uint64_t output_bytes, const std::vector<ObjectId>& fetched);
+  // A running task failed but will run again: its grant is returned and it is ready again.
+  void Retry(uint64_t task);
+  // Skips every task not yet running (waiting or ready): no new work starts.
+  void CancelPending();
   // Lets `object` be freed again once its consumers are done (undoes keep_output).
   void Release(ObjectId object);
 

@@ -1,11 +1,22 @@
 #include "mpi_sched/task_runner.h"
 
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
 #include <exception>
 #include <fstream>
 #include <iostream>
 #include <numeric>
 #include <sstream>
+
+#include "common/value_serialization.h"
 
 namespace fai {
 
@@ -73,28 +84,151 @@ bool IsScalarLike(const Value& v) {
 
 }  // namespace
 
-TaskOutcome RunTaskOrder(const ModuleRegistry& registry, const TaskOrder& order, const InputObjects& inputs) {
+namespace {
+
+// Runs the module in this thread, turning exceptions into a failed outcome.
+TaskOutcome RunInThread(const ModuleType& type, OrderContext& ctx) {
   TaskOutcome outcome;
+  try {
+    type.run(ctx);
+    outcome.outputs = ctx.TakeOutputs();
+  } catch (const TaskFailure& e) {
+    outcome.ok = false;
+    outcome.failure = e.kind();
+    outcome.error = e.what();
+  } catch (const std::exception& e) {
+    outcome.ok = false;
+    outcome.failure = FailureKind::kError;
+    outcome.error = e.what();
+  } catch (...) {
+    outcome.ok = false;
+    outcome.failure = FailureKind::kError;
+    outcome.error = "unknown exception";
+  }
+  return outcome;
+}
+
+struct ChildReport {
+  bool ok = true;
+  uint8_t failure = 0;
+  std::string error;
+  Dict outputs;
+  std::string log;
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar & ok & failure & error & outputs & log;
+  }
+};
+
+// Runs the module in a forked child so that a crash or a hang costs only this task. The child
+// sends its outcome back through a pipe and leaves with _exit (no atexit handlers, no MPI).
+TaskOutcome RunInChild(const ModuleType& type, OrderContext& ctx, double timeout_s, std::string* log) {
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
+  const pid_t pid = fork();
+  if (pid < 0) {
+    close(fds[0]);
+    close(fds[1]);
+    throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
+  }
+  if (pid == 0) {
+    close(fds[0]);
+    setpgid(0, 0);
+    TaskOutcome outcome = RunInThread(type, ctx);
+    ChildReport report{outcome.ok, static_cast<uint8_t>(outcome.failure), outcome.error, std::move(outcome.outputs),
+                       ctx.LogText()};
+    const std::string bytes = ToBytes(report);
+    for (size_t done = 0; done < bytes.size();) {
+      ssize_t n = write(fds[1], bytes.data() + done, bytes.size() - done);
+      if (n <= 0) _exit(3);
+      done += static_cast<size_t>(n);
+    }
+    _exit(0);
+  }
+  close(fds[1]);
+  // Read everything the child sends (it may exceed a pipe's buffer), minding the deadline.
+  std::string bytes;
+  bool timed_out = false;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
+  char buf[1 << 16];
+  while (true) {
+    int wait_ms = -1;
+    if (timeout_s > 0) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) {
+        timed_out = true;
+        break;
+      }
+      wait_ms = static_cast<int>(std::min<int64_t>(left.count() + 1, 1000));
+    }
+    pollfd p{fds[0], POLLIN, 0};
+    const int ready = poll(&p, 1, wait_ms);
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready <= 0) continue;
+    const ssize_t n = read(fds[0], buf, sizeof(buf));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    bytes.append(buf, static_cast<size_t>(n));
+  }
+  close(fds[0]);
+  if (timed_out) kill(-pid, SIGKILL);
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  TaskOutcome outcome;
+  outcome.ok = false;
+  if (timed_out) {
+    outcome.failure = FailureKind::kTimeout;
+    outcome.error = "timed out after " + std::to_string(timeout_s) + " s (child process killed)";
+  } else if (WIFSIGNALED(status)) {
+    const char* name = sigabbrev_np(WTERMSIG(status));
+    outcome.failure = FailureKind::kSignal;
+    outcome.error = std::string("the module's process was killed by ") + (name ? std::string("SIG") + name : "a signal");
+  } else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || bytes.empty()) {
+    outcome.failure = FailureKind::kLost;
+    outcome.error = "the module's process ended without reporting (exit status " +
+                    std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) + ")";
+  } else {
+    ChildReport report;
+    FromBytes(bytes, &report);
+    outcome.ok = report.ok;
+    outcome.failure = static_cast<FailureKind>(report.failure);
+    outcome.error = std::move(report.error);
+    outcome.outputs = std::move(report.outputs);
+    *log = std::move(report.log);
+  }
+  return outcome;
+}
+
+}  // namespace
+
+TaskOutcome RunTaskOrder(const ModuleRegistry& registry, const TaskOrder& order, const InputObjects& inputs) {
   const ModuleType* type = registry.Find(order.type);
   if (type == nullptr || !type->run) {
+    TaskOutcome outcome;
     outcome.ok = false;
+    outcome.failure = FailureKind::kError;
     outcome.error = "module type \"" + order.type + "\" is not available on this rank";
     return outcome;
   }
   OrderContext ctx(order, inputs);
+  // Commands isolate themselves; other modules run in a child when asked or when they have a
+  // timeout (a thread cannot be stopped).
+  const bool child = !type->free_form && (order.isolate || order.timeout_s > 0);
+  std::string log;
+  TaskOutcome outcome;
   try {
-    type->run(ctx);
-    outcome.outputs = ctx.TakeOutputs();
+    outcome = child ? RunInChild(*type, ctx, order.timeout_s, &log) : RunInThread(*type, ctx);
   } catch (const std::exception& e) {
     outcome.ok = false;
+    outcome.failure = FailureKind::kLost;
     outcome.error = e.what();
-  } catch (...) {
-    outcome.ok = false;
-    outcome.error = "unknown exception";
   }
-  if (!order.work_dir.empty()) {
-    const std::string text = ctx.LogText();
-    if (!text.empty()) std::ofstream(order.work_dir + "/task.log", std::ios::app) << text;
+  if (!child) log = ctx.LogText();
+  if (!order.work_dir.empty() && !log.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(order.work_dir, ec);
+    std::ofstream(order.work_dir + "/task.log", std::ios::app) << log;
   }
   return outcome;
 }

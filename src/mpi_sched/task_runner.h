@@ -9,12 +9,14 @@
 #include <string>
 
 #include "fai/module.h"
+#include "fai/task_failure.h"
 #include "mpi_sched/wire.h"
 
 namespace fai {
 
 struct TaskOutcome {
   bool ok = true;
+  FailureKind failure = FailureKind::kNone;
   std::string error;
   Dict outputs;
 };

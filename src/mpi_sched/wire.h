@@ -77,7 +77,9 @@ struct TaskOrder {
   std::string work_dir;
   std::string canvas_dir;              // absolute directory of canvas.json
   double timeout_s = 0;
-  bool isolate = false;
+  bool isolate = false;                // run in a child process
+  int retries = 0;                     // reruns after a system failure (master side)
+  bool retry_on_error = false;         // errors are rerun too (master side)
   template <class A>
   void serialize(A& ar, unsigned) {
     ar & task & type & module_id & params & inputs & fetch & cpus & gpus & memory_bytes & ship_all & ship_scalars &
@@ -96,6 +98,7 @@ struct RunBatch {
 struct TaskDone {
   uint64_t task = 0;
   bool ok = true;
+  uint8_t failure = 0;                 // FailureKind
   std::string error;
   double start_s = 0;                  // seconds since the worker started
   double wall_s = 0;
@@ -104,7 +107,7 @@ struct TaskDone {
   std::vector<ObjectId> fetched;       // objects this worker now also holds
   template <class A>
   void serialize(A& ar, unsigned) {
-    ar & task & ok & error & start_s & wall_s & output_bytes & shipped & fetched;
+    ar & task & ok & failure & error & start_s & wall_s & output_bytes & shipped & fetched;
   }
 };
 

@@ -225,6 +225,7 @@ class WorkerLoop {
       if (!lost.empty()) {
         Finished f;
         f.outcome.ok = false;
+        f.outcome.failure = FailureKind::kLost;
         f.outcome.error = lost;
         f.order = std::move(*it);
         it = parked_.erase(it);
@@ -254,6 +255,7 @@ class WorkerLoop {
       TaskDone d;
       d.task = f.order.task;
       d.ok = f.outcome.ok;
+      d.failure = static_cast<uint8_t>(f.outcome.failure);
       d.error = std::move(f.outcome.error);
       d.start_s = f.start_s;
       d.wall_s = f.wall_s;
