@@ -73,63 +73,78 @@ bool Master::ShouldRetry(uint64_t task, FailureKind failure) {
   return IsSystemFailure(failure) || spare->second.retry_on_error;
 }
 
+void Master::ReportSkipped(const std::function<void(TaskResult&&)>& on_result) {
+  for (uint64_t id : scheduler_->TakeSkipped()) {
+    TaskResult r;
+    r.task = id;
+    r.state = TaskState::kSkipped;
+    r.error = fail_fast_reason_.empty() ? "skipped: an input failed" : fail_fast_reason_;
+    orders_[id] = TaskOrder();
+    on_result(std::move(r));
+  }
+}
+
+void Master::HandleDone(const Envelope& env, const std::function<void(TaskResult&&)>& on_result) {
+  DoneBatch batch;
+  FromBytes(env.payload, &batch);
+  for (TaskDone& d : batch.done) {
+    const FailureKind failure = static_cast<FailureKind>(d.failure);
+    if (!d.ok && ShouldRetry(d.task, failure)) {
+      scheduler_->Retry(d.task);
+      continue;
+    }
+    spare_.erase(d.task);
+    TaskResult r;
+    r.task = d.task;
+    r.rank = env.source;
+    r.failure = failure;
+    r.attempts = attempts_[d.task];
+    r.grant = scheduler_->grant(d.task);
+    scheduler_->Finished(d.task, d.ok, d.output_bytes, d.fetched);
+    if (!d.ok && options_.fail_fast && fail_fast_reason_.empty()) {
+      fail_fast_reason_ = "skipped: --fail-fast stopped the sweep after a failure";
+      scheduler_->CancelPending();
+    }
+    r.state = scheduler_->state(d.task);
+    r.error = std::move(d.error);
+    r.start_s = d.start_s;
+    r.wall_s = d.wall_s;
+    r.shipped = std::move(d.shipped);
+    on_result(std::move(r));
+  }
+  ReportSkipped(on_result);
+}
+
+bool Master::Pump(const std::function<void(TaskResult&&)>& on_result,
+                  const std::function<void(Envelope&)>& on_message) {
+  bool active = false;
+  Envelope env;
+  while (transport_->TryReceive(&env)) {
+    active = true;
+    if (env.tag == Tag::kDone) {
+      HandleDone(env, on_result);
+    } else if (on_message) {
+      on_message(env);
+    }
+  }
+  if (active) {
+    Dispatch();
+    SendFrees();
+  }
+  transport_->Flush();
+  return active;
+}
+
 void Master::RunUntilIdle(const std::function<void(TaskResult&&)>& on_result) {
   IdleBackoff backoff;
-  auto report_skipped = [&] {
-    for (uint64_t id : scheduler_->TakeSkipped()) {
-      TaskResult r;
-      r.task = id;
-      r.state = TaskState::kSkipped;
-      r.error = fail_fast_reason_.empty() ? "skipped: an input failed" : fail_fast_reason_;
-      orders_[id] = TaskOrder();
-      on_result(std::move(r));
-    }
-  };
-  report_skipped();
+  ReportSkipped(on_result);
   Dispatch();
   while (!scheduler_->Idle()) {
-    bool active = false;
-    Envelope env;
-    while (transport_->TryReceive(&env)) {
-      active = true;
-      if (env.tag != Tag::kDone) continue;
-      DoneBatch batch;
-      FromBytes(env.payload, &batch);
-      for (TaskDone& d : batch.done) {
-        const FailureKind failure = static_cast<FailureKind>(d.failure);
-        if (!d.ok && ShouldRetry(d.task, failure)) {
-          scheduler_->Retry(d.task);
-          continue;
-        }
-        spare_.erase(d.task);
-        TaskResult r;
-        r.task = d.task;
-        r.rank = env.source;
-        r.failure = failure;
-        r.attempts = attempts_[d.task];
-        scheduler_->Finished(d.task, d.ok, d.output_bytes, d.fetched);
-        if (!d.ok && options_.fail_fast && fail_fast_reason_.empty()) {
-          fail_fast_reason_ = "skipped: --fail-fast stopped the sweep after a failure";
-          scheduler_->CancelPending();
-        }
-        r.state = scheduler_->state(d.task);
-        r.grant = scheduler_->grant(d.task);
-        r.error = std::move(d.error);
-        r.start_s = d.start_s;
-        r.wall_s = d.wall_s;
-        r.shipped = std::move(d.shipped);
-        on_result(std::move(r));
-      }
-      report_skipped();
-    }
-    if (active) {
-      Dispatch();
-      SendFrees();
+    if (Pump(on_result, nullptr)) {
       backoff.Reset();
     } else {
       std::this_thread::sleep_for(backoff.Next());
     }
-    transport_->Flush();
   }
   SendFrees();
   transport_->Flush();

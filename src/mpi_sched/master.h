@@ -54,15 +54,25 @@ class Master {
   // end). on_result may Submit more tasks.
   void RunUntilIdle(const std::function<void(TaskResult&&)>& on_result);
 
+  // One pass of the loop for callers that serve more than a fixed set of tasks (the C++ API):
+  // takes arrived messages (completions go to on_result, anything else to on_message), places
+  // ready tasks and frees dead objects. Returns true when something happened.
+  bool Pump(const std::function<void(TaskResult&&)>& on_result, const std::function<void(Envelope&)>& on_message);
+  // Places ready tasks now (after Submit or a TryUnblock outside Pump).
+  void Dispatch();
+
   // Tells every worker to stop once its running tasks end.
   void Shutdown();
 
   const Scheduler& scheduler() const { return *scheduler_; }
+  Scheduler& mutable_scheduler() { return *scheduler_; }
   const Transport& transport() const { return *transport_; }
+  Transport& mutable_transport() { return *transport_; }
 
  private:
-  void Dispatch();
   void SendFrees();
+  void HandleDone(const Envelope& env, const std::function<void(TaskResult&&)>& on_result);
+  void ReportSkipped(const std::function<void(TaskResult&&)>& on_result);
 
   // Whether a failed run of `task` gets another try (and counts it).
   bool ShouldRetry(uint64_t task, FailureKind failure);

@@ -111,6 +111,23 @@ void Scheduler::Retry(uint64_t task) {
   MarkReady(task);
 }
 
+void Scheduler::Block(uint64_t task) {
+  Record& r = tasks_[task];
+  assert(r.state == TaskState::kRunning);
+  ledger_.Release(r.grant);
+  const int worker = r.grant.worker;
+  r.grant = Grant();
+  r.grant.worker = worker;
+}
+
+bool Scheduler::TryUnblock(uint64_t task) {
+  Record& r = tasks_[task];
+  std::optional<Grant> g = ledger_.TryReserve(r.grant.worker, r.spec.request);
+  if (!g) return false;
+  r.grant = *g;
+  return true;
+}
+
 void Scheduler::CancelPending() {
   for (uint64_t id = 0; id < tasks_.size(); ++id) {
     const TaskState st = tasks_[id].state;

@@ -49,6 +49,10 @@ class Scheduler {
   void Finished(uint64_t task, bool ok, uint64_t output_bytes, const std::vector<ObjectId>& fetched);
   // A running task failed but will run again: its grant is returned and it is ready again.
   void Retry(uint64_t task);
+  // A running task waits (in get()): its reservation goes back to the pool.
+  void Block(uint64_t task);
+  // Reserves the blocked task's request again on its worker. False when it does not fit yet.
+  bool TryUnblock(uint64_t task);
   // Skips every task not yet running (waiting or ready): no new work starts.
   void CancelPending();
   // Lets `object` be freed again once its consumers are done (undoes keep_output).

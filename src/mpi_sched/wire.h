@@ -27,6 +27,10 @@ enum class Tag : int {
   kObjects = 5,   // holder -> worker: ObjectBatch
   kFree = 6,      // master -> worker: FreeObjects
   kShutdown = 7,  // master -> worker: empty
+  kSubmit = 8,    // worker -> master: SubmitRequest (a task calling remote())
+  kSubmitted = 9, // master -> worker: SubmitReply
+  kGet = 10,      // worker -> master: GetRequest (a task calling get())
+  kGetReply = 11, // master -> worker: GetReply
 };
 
 using ObjectId = uint64_t;  // the id of the task whose outputs the object holds
@@ -142,6 +146,55 @@ struct FreeObjects {
   template <class A>
   void serialize(A& ar, unsigned) {
     ar & objects;
+  }
+};
+
+// A task running on a worker submits another (nested remote()).
+struct SubmitRequest {
+  uint64_t request = 0;                // the worker's id for the reply
+  TaskOrder order;
+  double num_cpus = 1;
+  double num_gpus = 0;
+  uint64_t memory_bytes = 0;
+  std::vector<ObjectId> deps;
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar & request & order & num_cpus & num_gpus & memory_bytes & deps;
+  }
+};
+
+struct SubmitReply {
+  uint64_t request = 0;
+  uint64_t task = 0;
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar & request & task;
+  }
+};
+
+// A task running on a worker waits for an object (nested get()); its CPU slot is returned until
+// the object is ready and a slot is free again.
+struct GetRequest {
+  uint64_t request = 0;
+  uint64_t waiting_task = 0;           // the task calling get()
+  ObjectId object = 0;
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar & request & waiting_task & object;
+  }
+};
+
+struct GetReply {
+  uint64_t request = 0;
+  ObjectId object = 0;
+  bool ok = true;
+  int holder = -1;                     // a rank holding the object (ok)
+  std::string function;                // what failed, where, and why (!ok)
+  int rank = -1;
+  std::string error;
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar & request & object & ok & holder & function & rank & error;
   }
 };
 

@@ -10,6 +10,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "mpi_sched/api_client.h"
 #include "mpi_sched/idle_backoff.h"
 #include "mpi_sched/task_runner.h"
 
@@ -39,8 +40,8 @@ struct Finished {
 // thread, which is woken only when a batch is worth sending: the queue ran dry or many finished.
 class TaskPool {
  public:
-  TaskPool(const ModuleRegistry* registry, size_t base_threads)
-      : registry_(registry), base_threads_(std::max<size_t>(1, base_threads)) {}
+  TaskPool(const ModuleRegistry* registry, size_t base_threads, ApiClient* api)
+      : registry_(registry), api_(api), base_threads_(std::max<size_t>(1, base_threads)) {}
   ~TaskPool() {
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -100,6 +101,7 @@ class TaskPool {
       lock.unlock();
       Finished f;
       f.start_s = Now();
+      SetTaskApi(api_, job.order.task);  // nested remote()/get() from this task
       f.outcome = RunTaskOrder(*registry_, job.order, job.inputs);
       f.wall_s = Now() - f.start_s;
       f.order = std::move(job.order);
@@ -111,6 +113,7 @@ class TaskPool {
   }
 
   const ModuleRegistry* registry_;
+  ApiClient* api_;
   const size_t base_threads_;
   std::mutex mu_;
   std::condition_variable work_cv_;
@@ -126,7 +129,7 @@ class TaskPool {
 class WorkerLoop {
  public:
   WorkerLoop(Transport* t, const ModuleRegistry* registry, const WorkerCapacity& capacity)
-      : transport_(t), pool_(registry, static_cast<size_t>(std::ceil(capacity.cpus))) {}
+      : transport_(t), pool_(registry, static_cast<size_t>(std::ceil(capacity.cpus)), &api_) {}
 
   void Run(const WorkerCapacity& capacity) {
     transport_->SendMessage(0, Tag::kHello, WorkerHello{capacity});
@@ -141,6 +144,10 @@ class WorkerLoop {
       std::vector<Finished> finished = pool_.TakeFinished(active ? std::chrono::microseconds(0) : backoff.Next());
       if (!finished.empty()) {
         Complete(std::move(finished));
+        active = true;
+      }
+      for (auto& [tag, payload] : api_.TakeOutbox()) {
+        transport_->Send(0, tag, std::move(payload));
         active = true;
       }
       pool_.GrowIfStuck(std::chrono::microseconds(500));
@@ -179,8 +186,10 @@ class WorkerLoop {
         ObjectBatch batch;
         FromBytes(env.payload, &batch);
         for (size_t i = 0; i < batch.ids.size(); ++i) {
-          store_[batch.ids[i]] = std::make_shared<const Dict>(std::move(batch.objects[i]));
+          auto object = std::make_shared<const Dict>(std::move(batch.objects[i]));
+          store_[batch.ids[i]] = object;
           in_flight_.erase(batch.ids[i]);
+          api_.OnObject(batch.ids[i], *object);
         }
         for (ObjectId id : batch.missing) {
           in_flight_.erase(id);
@@ -193,6 +202,23 @@ class WorkerLoop {
         FreeObjects f;
         FromBytes(env.payload, &f);
         for (ObjectId id : f.objects) store_.erase(id);
+        break;
+      }
+      case Tag::kSubmitted: {
+        SubmitReply reply;
+        FromBytes(env.payload, &reply);
+        api_.OnSubmitted(reply);
+        break;
+      }
+      case Tag::kGetReply: {
+        GetReply reply;
+        FromBytes(env.payload, &reply);
+        auto local = store_.find(reply.object);
+        const int holder = api_.OnGetReply(reply, local == store_.end() ? nullptr : local->second);
+        if (holder >= 0 && !in_flight_.count(reply.object)) {
+          in_flight_.insert(reply.object);
+          transport_->SendMessage(holder, Tag::kFetch, FetchRequest{{reply.object}});
+        }
         break;
       }
       case Tag::kShutdown: shutdown_ = true; break;
@@ -271,6 +297,7 @@ class WorkerLoop {
   }
 
   Transport* transport_;
+  WorkerApi api_;  // before pool_: task threads use it until the pool stops
   TaskPool pool_;
   std::unordered_map<ObjectId, std::shared_ptr<const Dict>> store_;
   std::set<ObjectId> in_flight_;
