@@ -25,6 +25,9 @@
 #include <Eigen/Dense>
 #include <boost/archive/binary_iarchive.hpp>
 #include <boost/archive/binary_oarchive.hpp>
+#include <boost/iostreams/device/array.hpp>
+#include <boost/iostreams/device/back_inserter.hpp>
+#include <boost/iostreams/stream.hpp>
 #include <boost/serialization/array_wrapper.hpp>
 #include <boost/serialization/map.hpp>
 #include <boost/serialization/split_free.hpp>
@@ -32,8 +35,8 @@
 #include <boost/serialization/utility.hpp>
 #include <boost/serialization/vector.hpp>
 #include <cstdint>
+#include <cstring>
 #include <functional>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <tuple>
@@ -67,7 +70,7 @@ namespace fai {
 struct Options {
   double num_cpus = 1;      // fractional allowed
   double num_gpus = 0;      // below 1 shares one device
-  std::string memory;       // "4G"; empty: none
+  std::string memory = {};  // "4G"; empty: none
 };
 
 // What get() throws when the remote task failed.
@@ -107,20 +110,36 @@ class Ref {
 
 namespace internal {
 
+// Numbers and strings are copied as they are; everything else goes through a Boost binary
+// archive (whose set-up costs a locale, noticeable for tiny calls).
 template <typename T>
 std::string Encode(const T& value) {
-  std::ostringstream os(std::ios::binary);
+  if constexpr (std::is_arithmetic_v<T>) {
+    return std::string(reinterpret_cast<const char*>(&value), sizeof(T));
+  } else if constexpr (std::is_same_v<T, std::string>) {
+    return value;
+  }
+  std::string out;
   {
-    boost::archive::binary_oarchive ar(os, boost::archive::no_header);
+    boost::iostreams::stream<boost::iostreams::back_insert_device<std::string>> os(out);
+    boost::archive::binary_oarchive ar(os, boost::archive::no_header | boost::archive::no_codecvt);
     ar << value;
   }
-  return os.str();
+  return out;
 }
 
 template <typename T>
 T Decode(const std::string& bytes) {
-  std::istringstream is(bytes, std::ios::binary);
-  boost::archive::binary_iarchive ar(is, boost::archive::no_header);
+  if constexpr (std::is_arithmetic_v<T>) {
+    T value{};
+    if (bytes.size() != sizeof(T)) throw std::invalid_argument("fai: a value of the wrong size arrived");
+    std::memcpy(&value, bytes.data(), sizeof(T));
+    return value;
+  } else if constexpr (std::is_same_v<T, std::string>) {
+    return bytes;
+  }
+  boost::iostreams::stream<boost::iostreams::array_source> is(bytes.data(), bytes.size());
+  boost::archive::binary_iarchive ar(is, boost::archive::no_header | boost::archive::no_codecvt);
   T value;
   ar >> value;
   return value;

@@ -15,6 +15,9 @@ namespace {
 constexpr char kCallType[] = "fai.call";
 constexpr char kPutType[] = "fai.put";
 constexpr char kBlobType[] = "fai.serialized/1";
+// Results smaller than this come back to rank 0 with the task's completion: get() needs no
+// trip to the worker. Larger ones stay on their worker until someone asks.
+constexpr uint64_t kInlineResultBytes = 64 << 10;
 
 struct FunctionTable {
   std::mutex mu;
@@ -100,6 +103,7 @@ uint64_t Submit(const std::string& function, std::vector<Arg> args, const Option
   order.params["fn"] = function;
   order.params["nargs"] = static_cast<int64_t>(args.size());
   order.ship_scalars = false;
+  order.ship_below_bytes = kInlineResultBytes;
   std::vector<ObjectId> deps;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string port = "a" + std::to_string(i);
@@ -245,23 +249,26 @@ void WorkerApi::OnObject(ObjectId object, const Dict& value) {
 
 // ---- MasterApi ----
 
+uint64_t MasterApi::Enqueue(TaskOrder order, const Resources& request, std::vector<ObjectId> deps) {
+  std::lock_guard<std::mutex> lock(mu_);
+  // Every submission goes through this queue in order, so the id handed out now is the one the
+  // scheduler will give (ids are dense in submission order): remote() need not wait.
+  const uint64_t id = next_id_++;
+  requests_.push_back([this, id, order = std::move(order), request, deps = std::move(deps)]() mutable {
+    SchedulerTask task;
+    task.request = request;
+    task.deps = std::move(deps);
+    task.keep_output = true;  // a Ref may be read at any time
+    functions_[id] = order.module_id;
+    const uint64_t submitted = master_->Submit(std::move(order), std::move(task));
+    if (submitted != id) throw std::logic_error("task ids out of step");
+  });
+  wake_.notify_one();
+  return id;
+}
+
 uint64_t MasterApi::Submit(TaskOrder order, const Resources& request, std::vector<ObjectId> deps) {
-  auto reply = std::make_shared<std::promise<uint64_t>>();
-  std::future<uint64_t> id = reply->get_future();
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    requests_.push_back([this, reply, order = std::move(order), request, deps = std::move(deps)]() mutable {
-      SchedulerTask task;
-      task.request = request;
-      task.deps = std::move(deps);
-      task.keep_output = true;  // a Ref may be read at any time
-      const std::string function = order.module_id;
-      const uint64_t submitted = master_->Submit(std::move(order), std::move(task));
-      functions_[submitted] = function;
-      reply->set_value(submitted);
-    });
-  }
-  return id.get();
+  return Enqueue(std::move(order), request, std::move(deps));
 }
 
 std::string MasterApi::Get(ObjectId object) {
@@ -269,11 +276,13 @@ std::string MasterApi::Get(ObjectId object) {
   std::future<std::string> bytes = reply->get_future();
   {
     std::lock_guard<std::mutex> lock(mu_);
+    if (auto cached = inline_results_.find(object); cached != inline_results_.end()) return cached->second;
     requests_.push_back([this, reply, object] {
       local_gets_.insert({object, reply});
       Answer(object);
     });
   }
+  wake_.notify_one();
   return bytes.get();
 }
 
@@ -301,6 +310,8 @@ void MasterApi::HandleResult(TaskResult&& r) {
     o.ok = r.state == TaskState::kSucceeded;
     o.rank = r.rank;
     o.error = r.error;
+    if (auto it = r.shipped.find("result"); it != r.shipped.end() && it->second.kind() == ValueKind::kBlob)
+      inline_results_[r.task] = it->second.as_blob().bytes;
   }
   cv_.notify_all();
   Answer(r.task);
@@ -318,7 +329,14 @@ void MasterApi::Answer(ObjectId object) {
   const std::string function = functions_.count(object) ? functions_[object] : "task " + std::to_string(object);
   auto [first, last] = local_gets_.equal_range(object);
   if (first != last) {
-    if (outcome.ok) {
+    std::optional<std::string> inline_bytes;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (auto it = inline_results_.find(object); it != inline_results_.end()) inline_bytes = it->second;
+    }
+    if (outcome.ok && inline_bytes) {
+      for (auto it = first; it != last; ++it) it->second->set_value(*inline_bytes);
+    } else if (outcome.ok) {
       const int holder = master_->scheduler().Holder(object);
       master_->mutable_transport().SendMessage(holder, Tag::kFetch, FetchRequest{{object}});
       for (auto it = first; it != last; ++it) fetching_.insert({object, it->second});
@@ -386,15 +404,11 @@ void MasterApi::HandleMessage(Envelope& env) {
     case Tag::kSubmit: {
       SubmitRequest req;
       FromBytes(env.payload, &req);
-      SchedulerTask task;
-      task.request.num_cpus = req.num_cpus;
-      task.request.num_gpus = req.num_gpus;
-      task.request.memory_bytes = req.memory_bytes;
-      task.deps = std::move(req.deps);
-      task.keep_output = true;
-      const std::string function = req.order.module_id;
-      const uint64_t id = master_->Submit(std::move(req.order), std::move(task));
-      functions_[id] = function;
+      Resources request;
+      request.num_cpus = req.num_cpus;
+      request.num_gpus = req.num_gpus;
+      request.memory_bytes = req.memory_bytes;
+      const uint64_t id = Enqueue(std::move(req.order), request, std::move(req.deps));
       master_->mutable_transport().SendMessage(env.source, Tag::kSubmitted, SubmitReply{req.request, id});
       break;
     }
@@ -432,7 +446,9 @@ void MasterApi::Serve(const std::atomic<bool>& done) {
     if (active) {
       backoff.Reset();
     } else {
-      std::this_thread::sleep_for(backoff.Next());
+      // Idle: wait for the program's next request, or the back-off for messages.
+      std::unique_lock<std::mutex> lock(mu_);
+      if (requests_.empty()) wake_.wait_for(lock, backoff.Next());
     }
   }
 }

@@ -14,6 +14,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -68,7 +69,7 @@ class WorkerApi : public ApiClient {
 // Rank 0's side: program threads call it; the master's thread serves it in Serve().
 class MasterApi : public ApiClient {
  public:
-  explicit MasterApi(Master* master) : master_(master) {}
+  explicit MasterApi(Master* master) : master_(master), next_id_(master->scheduler().size()) {}
   uint64_t Submit(TaskOrder order, const Resources& request, std::vector<ObjectId> deps) override;
   std::string Get(ObjectId object) override;
   std::vector<uint64_t> Wait(const std::vector<uint64_t>& ids, size_t n, double timeout_s) override;
@@ -77,22 +78,26 @@ class MasterApi : public ApiClient {
   void Serve(const std::atomic<bool>& done);
 
  private:
-  struct Pending;
+  // Queues a submission and returns the id the scheduler will give it.
+  uint64_t Enqueue(TaskOrder order, const Resources& request, std::vector<ObjectId> deps);
   void HandleResult(TaskResult&& r);
   void HandleMessage(Envelope& env);
   void Answer(ObjectId object);
   void RetryBlocked();
 
   Master* master_;
+  uint64_t next_id_;                              // the id the next queued task will get (mu_)
   std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<std::function<void()>> requests_;    // run on the master's thread
+  std::condition_variable cv_;                    // a task finished (for Wait)
+  std::condition_variable wake_;                  // a request arrived (for Serve)
+  std::deque<std::function<void()>> requests_;    // run on the master's thread, in order
   struct Outcome {
     bool ok = false;
     int rank = -1;
     std::string error;
   };
   std::map<ObjectId, Outcome> finished_;          // guarded by mu_
+  std::map<ObjectId, std::string> inline_results_; // small results shipped back (mu_)
   std::map<ObjectId, std::string> functions_;     // master thread only
   // Gets waiting for an object: local promises and workers' requests.
   std::multimap<ObjectId, std::shared_ptr<std::promise<std::string>>> local_gets_;

@@ -237,7 +237,8 @@ Dict SelectShipped(const TaskOrder& order, const Dict& outputs) {
   Dict shipped;
   for (const auto& [port, value] : outputs) {
     const bool named = std::find(order.ship.begin(), order.ship.end(), port) != order.ship.end();
-    if (order.ship_all || named || (order.ship_scalars && IsScalarLike(value))) shipped[port] = value;
+    const bool small = order.ship_below_bytes > 0 && value.ByteSize() < order.ship_below_bytes;
+    if (order.ship_all || named || small || (order.ship_scalars && IsScalarLike(value))) shipped[port] = value;
   }
   return shipped;
 }

@@ -77,6 +77,7 @@ struct TaskOrder {
   bool ship_all = false;               // send every output back to the master
   bool ship_scalars = true;            // send scalar and map outputs back
   std::vector<std::string> ship;       // further output ports to send back
+  uint64_t ship_below_bytes = 0;       // also send back any output smaller than this
   std::string combo_id;
   std::string work_dir;
   std::string canvas_dir;              // absolute directory of canvas.json
@@ -87,7 +88,7 @@ struct TaskOrder {
   template <class A>
   void serialize(A& ar, unsigned) {
     ar & task & type & module_id & params & inputs & fetch & cpus & gpus & memory_bytes & ship_all & ship_scalars &
-        ship & combo_id & work_dir & canvas_dir & timeout_s & isolate;
+        ship & ship_below_bytes & combo_id & work_dir & canvas_dir & timeout_s & isolate;
   }
 };
 
