@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "canvas/builtin_modules.h"
+#include "canvas/modules/quant_modules.h"
 #include "canvas/param_check.h"
 
 namespace fai {
@@ -114,6 +115,7 @@ ModuleRegistry ModuleRegistry::WithBuiltins() {
   ModuleRegistry registry;
   RegisterCoreModules(registry);
   RegisterCommandModule(registry);
+  RegisterQuantModules(registry);
   return registry;
 }
 

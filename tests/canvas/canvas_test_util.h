@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "canvas/builtin_modules.h"
 #include "fai/module.h"
 
 namespace fai::testing {
@@ -25,7 +26,9 @@ inline ParamSpec MakeParam(std::string name, ParamType type, Value default_value
 }
 
 inline ModuleRegistry MakeTestRegistry() {
-  ModuleRegistry registry = ModuleRegistry::WithBuiltins();
+  ModuleRegistry registry;
+  RegisterCoreModules(registry);
+  RegisterCommandModule(registry);
   auto noop_run = [](TaskContext&) {};
 
   ModuleType market;

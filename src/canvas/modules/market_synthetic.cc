@@ -1,13 +1,15 @@
 // market.synthetic: a daily OHLCV panel drawn from a factor model with fat tails and a
-// predictable component (short-term reversal plus medium-term momentum of residual returns).
+// predictable component (short-term reversal plus medium-term momentum).
 //
-// Log return of instrument i on day t:
-//   r = signal * sigma_i * z_it + sum_k beta_ik f_kt + sigma_i * eps_it
-// with f and eps Student-t (unit variance, tail_dof degrees of freedom) and
-//   z_it = -0.8 * (e over the last 5 days) / (sigma_i sqrt 5) + 0.6 * (e over days t-25..t-6) / (sigma_i sqrt 20)
-// where e is the instrument's residual return. Open, high and low come from a Brownian bridge
-// of `intraday_steps` steps between the open and the close; volume rises with the size of the
-// residual move.
+// Log return of instrument i on business day t:
+//   r = sigma_i * (signal * z_it + eps_it) + sum_k beta_ik f_kt
+// with the shocks eps and the factor returns f Student-t (unit variance, tail_dof degrees of
+// freedom) and
+//   z_it = -0.8 * (eps over the last 5 days) / sqrt 5 + 0.6 * (eps over days t-25..t-6) / sqrt 20.
+// Every day's draws come from a stream keyed by (seed, instrument, calendar date), so two date
+// ranges give the same returns, volumes and intraday shapes on the dates they share (price levels
+// start from each range's first day). Open, high and low come from a Brownian bridge of
+// `intraday_steps` steps between the open and the close; volume rises with the size of the shock.
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
@@ -24,10 +26,10 @@ namespace fai::quant {
 
 namespace {
 
-constexpr int kWarmupDays = 25;  // history the signal needs before the first output day
+constexpr size_t kWarmupDays = 25;  // business days of shocks the signal needs before the first day
 
 struct MarketSpec {
-  std::vector<int64_t> days;  // business days, ascending
+  std::vector<int64_t> days;  // kWarmupDays business days before the range, then the range's
   int instruments = 0;
   int factors = 0;
   double tail_dof = 4;
@@ -40,58 +42,68 @@ struct InstrumentSeries {
   std::vector<double> open, high, low, close, volume;
 };
 
-std::vector<double> FactorReturns(const MarketSpec& spec, size_t total_days) {
-  Rng rng = Rng::ForStream(spec.seed, 0);
-  std::vector<double> f(total_days * spec.factors);
-  for (size_t t = 0; t < total_days; ++t)
+// The stream of instrument i's draws on calendar day `day` (instrument -1: the factors).
+Rng DayRng(const MarketSpec& spec, int instrument, int64_t day) {
+  const uint64_t owner = static_cast<uint64_t>(instrument + 2) << 32;
+  return Rng::ForStream(spec.seed, owner | static_cast<uint32_t>(day));
+}
+
+std::vector<double> FactorReturns(const MarketSpec& spec) {
+  std::vector<double> f(spec.days.size() * spec.factors);
+  for (size_t t = 0; t < spec.days.size(); ++t) {
+    Rng rng = DayRng(spec, -1, spec.days[t]);
     for (int k = 0; k < spec.factors; ++k)
       f[t * spec.factors + k] = (k == 0 ? 0.010 : 0.006) * rng.StudentT(spec.tail_dof);
+  }
   return f;
 }
 
-InstrumentSeries SimulateInstrument(const MarketSpec& spec, const std::vector<double>& factor_returns,
-                                    int instrument) {
-  Rng rng = Rng::ForStream(spec.seed, 1 + static_cast<uint64_t>(instrument));
+InstrumentSeries SimulateInstrument(const MarketSpec& spec,
+                                    const std::vector<double>& factor_returns, int instrument) {
+  Rng traits = Rng::ForStream(spec.seed, static_cast<uint64_t>(instrument));
   std::vector<double> beta(spec.factors);
-  for (int k = 0; k < spec.factors; ++k) beta[k] = k == 0 ? 1 + 0.3 * rng.Normal() : 0.5 * rng.Normal();
-  const double sigma = 0.012 + 0.013 * rng.Uniform();
-  const double base_volume = std::exp(std::log(1e6) + 0.8 * rng.Normal());
-  double log_close = std::log(50.0) + 0.8 * rng.Normal();
+  for (int k = 0; k < spec.factors; ++k)
+    beta[k] = k == 0 ? 1 + 0.3 * traits.Normal() : 0.5 * traits.Normal();
+  const double sigma = 0.012 + 0.013 * traits.Uniform();
+  const double base_volume = std::exp(std::log(1e6) + 0.8 * traits.Normal());
+  double log_close = std::log(50.0) + 0.8 * traits.Normal();
 
-  const size_t days = spec.days.size(), total = days + kWarmupDays;
-  std::vector<double> residual(total, 0.0);
+  const size_t total = spec.days.size(), days = total - kWarmupDays;
+  std::vector<double> shock(total);
   InstrumentSeries s;
   for (auto* v : {&s.open, &s.high, &s.low, &s.close, &s.volume}) v->resize(days);
   std::vector<double> walk(spec.intraday_steps + 1);
   const double step_sigma = sigma * std::sqrt(0.7 / spec.intraday_steps);
   for (size_t t = 0; t < total; ++t) {
+    Rng rng = DayRng(spec, instrument, spec.days[t]);
+    shock[t] = rng.StudentT(spec.tail_dof);
+    if (t < kWarmupDays) continue;
     double recent = 0, older = 0;
-    for (size_t lag = 1; lag <= 25 && lag <= t; ++lag) (lag <= 5 ? recent : older) += residual[t - lag];
-    const double z = -0.8 * recent / (sigma * std::sqrt(5.0)) + 0.6 * older / (sigma * std::sqrt(20.0));
-    const double shock = rng.StudentT(spec.tail_dof);
-    residual[t] = spec.signal * sigma * z + sigma * shock;
-    double r = residual[t];
+    for (size_t lag = 1; lag <= 25; ++lag) (lag <= 5 ? recent : older) += shock[t - lag];
+    const double z = -0.8 * recent / std::sqrt(5.0) + 0.6 * older / std::sqrt(20.0);
+    double r = sigma * (spec.signal * z + shock[t]);
     for (int k = 0; k < spec.factors; ++k) r += beta[k] * factor_returns[t * spec.factors + k];
     const double log_open = log_close + 0.3 * r + 0.002 * rng.Normal();
     log_close += r;
     // Intraday path: a Brownian bridge from the open to the close.
     walk[0] = 0;
-    for (int j = 1; j <= spec.intraday_steps; ++j) walk[j] = walk[j - 1] + step_sigma * rng.Normal();
+    for (int j = 1; j <= spec.intraday_steps; ++j)
+      walk[j] = walk[j - 1] + step_sigma * rng.Normal();
     double high = std::max(log_open, log_close), low = std::min(log_open, log_close);
     for (int j = 1; j < spec.intraday_steps; ++j) {
       const double frac = static_cast<double>(j) / spec.intraday_steps;
-      const double x = log_open + frac * (log_close - log_open) + walk[j] - frac * walk[spec.intraday_steps];
+      const double x =
+          log_open + frac * (log_close - log_open) + walk[j] - frac * walk[spec.intraday_steps];
       high = std::max(high, x);
       low = std::min(low, x);
     }
-    const double volume = std::round(base_volume * std::exp(0.25 * rng.Normal() + 0.5 * std::abs(shock)));
-    if (t < kWarmupDays) continue;
     const size_t d = t - kWarmupDays;
     s.open[d] = std::exp(log_open);
     s.high[d] = std::exp(high);
     s.low[d] = std::exp(low);
     s.close[d] = std::exp(log_close);
-    s.volume[d] = volume;
+    s.volume[d] =
+        std::round(base_volume * std::exp(0.25 * rng.Normal() + 0.5 * std::abs(shock[t])));
   }
   return s;
 }
@@ -105,14 +117,18 @@ std::string InstrumentName(int i, int count) {
 void RunMarketSynthetic(TaskContext& ctx) {
   const int64_t start = DateParam(ctx, "start_date"), end = DateParam(ctx, "end_date");
   if (start > end)
-    throw std::invalid_argument("start_date " + ctx.string_param("start_date") + " is after end_date " +
-                                ctx.string_param("end_date"));
+    throw std::invalid_argument("start_date " + ctx.string_param("start_date") +
+                                " is after end_date " + ctx.string_param("end_date"));
   MarketSpec spec;
+  std::vector<int64_t> warmup;
+  for (int64_t d = start - 1; warmup.size() < kWarmupDays; --d)
+    if (IsWeekday(d)) warmup.push_back(d);
+  spec.days.assign(warmup.rbegin(), warmup.rend());
   for (int64_t d = start; d <= end; ++d)
     if (IsWeekday(d)) spec.days.push_back(d);
-  if (spec.days.empty())
-    throw std::invalid_argument("no business day between " + ctx.string_param("start_date") + " and " +
-                                ctx.string_param("end_date"));
+  if (spec.days.size() == kWarmupDays)
+    throw std::invalid_argument("no business day between " + ctx.string_param("start_date") +
+                                " and " + ctx.string_param("end_date"));
   spec.instruments = static_cast<int>(ctx.int_param("instruments"));
   spec.factors = static_cast<int>(ctx.int_param("factors"));
   spec.tail_dof = ctx.float_param("tail_dof");
@@ -120,8 +136,9 @@ void RunMarketSynthetic(TaskContext& ctx) {
   spec.intraday_steps = static_cast<int>(ctx.int_param("intraday_steps"));
   spec.seed = static_cast<uint64_t>(ctx.int_param("seed"));
 
-  const std::vector<double> factors = FactorReturns(spec, spec.days.size() + kWarmupDays);
-  const size_t days = spec.days.size(), n = static_cast<size_t>(spec.instruments), rows = days * n;
+  const std::vector<double> factors = FactorReturns(spec);
+  const size_t days = spec.days.size() - kWarmupDays, n = static_cast<size_t>(spec.instruments),
+               rows = days * n;
   std::vector<double> open(rows), high(rows), low(rows), close(rows), volume(rows);
   ParallelFor(ctx.threads(), n, [&](size_t i) {
     const InstrumentSeries s = SimulateInstrument(spec, factors, static_cast<int>(i));
@@ -139,7 +156,7 @@ void RunMarketSynthetic(TaskContext& ctx) {
   date_column.reserve(rows);
   instrument_column.reserve(rows);
   for (size_t d = 0; d < days; ++d) {
-    const std::string date = FormatIsoDate(spec.days[d]);
+    const std::string date = FormatIsoDate(spec.days[kWarmupDays + d]);
     for (size_t i = 0; i < n; ++i) {
       date_column.push_back(date);
       instrument_column.push_back(names[i]);
@@ -161,18 +178,23 @@ void RunMarketSynthetic(TaskContext& ctx) {
 void RegisterMarketSyntheticModule(ModuleRegistry& registry) {
   ModuleType type;
   type.name = "market.synthetic";
-  type.help = "A synthetic daily OHLCV panel: factor structure, fat tails, predictable reversal/momentum";
+  type.help =
+      "A synthetic daily OHLCV panel: factor structure, fat tails, predictable reversal/momentum";
   type.params = {
-      StringParam("start_date", "2019-01-01", "first calendar day (YYYY-MM-DD); business days only"),
+      StringParam("start_date", "2019-01-01",
+                  "first calendar day (YYYY-MM-DD); business days only"),
       StringParam("end_date", "2022-12-31", "last calendar day (YYYY-MM-DD), inclusive"),
       IntParam("instruments", 100, 1, 100000, "number of instruments (named S0000, S0001, ...)"),
       IntParam("factors", 3, 0, 20, "number of common factors (the first is the market)"),
-      FloatParam("tail_dof", 4.0, 2.5, 1000, "Student-t degrees of freedom of the shocks (lower: fatter tails)"),
+      FloatParam("tail_dof", 4.0, 2.5, 1000,
+                 "Student-t degrees of freedom of the shocks (lower: fatter tails)"),
       FloatParam("signal", 0.05, 0, 1, "strength of the predictable part of returns (0: none)"),
-      IntParam("intraday_steps", 32, 1, 1000, "steps of the intraday path that sets open, high and low"),
+      IntParam("intraday_steps", 32, 1, 1000,
+               "steps of the intraday path that sets open, high and low"),
       IntParam("seed", 7, 0, 9.0e15, "random seed: same seed, same panel"),
   };
-  type.outputs = {{"data", "table: date, instrument, open, high, low, close, volume (date-major)", false}};
+  type.outputs = {
+      {"data", "table: date, instrument, open, high, low, close, volume (date-major)", false}};
   type.run = RunMarketSynthetic;
   registry.Register(std::move(type));
 }

@@ -26,8 +26,8 @@ template <typename T>
 const std::vector<T>& TypedColumn(const Table& table, std::string_view name, const char* kind) {
   const int c = table.Find(name);
   if (c < 0)
-    throw std::invalid_argument("no column \"" + std::string(name) + "\" in the table (columns: " +
-                                ColumnList(table) + ")");
+    throw std::invalid_argument("no column \"" + std::string(name) +
+                                "\" in the table (columns: " + ColumnList(table) + ")");
   const auto* column = std::get_if<std::vector<T>>(&table.columns[c]);
   if (column == nullptr)
     throw std::invalid_argument("column \"" + std::string(name) + "\" is not " + kind);
@@ -40,14 +40,16 @@ void Dictionary(const std::vector<std::string>& column, std::vector<std::string>
   std::unordered_map<std::string_view, uint32_t> first_seen;
   std::vector<uint32_t> seen_ids(column.size());
   for (size_t r = 0; r < column.size(); ++r) {
-    auto [it, inserted] = first_seen.try_emplace(column[r], static_cast<uint32_t>(first_seen.size()));
+    auto [it, inserted] =
+        first_seen.try_emplace(column[r], static_cast<uint32_t>(first_seen.size()));
     seen_ids[r] = it->second;
   }
   std::vector<std::string_view> unsorted(first_seen.size());
   for (const auto& [key, id] : first_seen) unsorted[id] = key;
   std::vector<uint32_t> order(unsorted.size());
   std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return unsorted[a] < unsorted[b]; });
+  std::sort(order.begin(), order.end(),
+            [&](uint32_t a, uint32_t b) { return unsorted[a] < unsorted[b]; });
   std::vector<uint32_t> sorted_id(order.size());
   keys->clear();
   for (uint32_t pos = 0; pos < order.size(); ++pos) {
@@ -80,7 +82,8 @@ std::optional<int64_t> ParseIsoDate(std::string_view text) {
   };
   const int y = number(0, 4), m = number(5, 2), d = number(8, 2);
   if (y < 0 || m < 0 || d < 0) return std::nullopt;
-  const std::chrono::year_month_day ymd{std::chrono::year(y), std::chrono::month(static_cast<unsigned>(m)),
+  const std::chrono::year_month_day ymd{std::chrono::year(y),
+                                        std::chrono::month(static_cast<unsigned>(m)),
                                         std::chrono::day(static_cast<unsigned>(d))};
   if (!ymd.ok()) return std::nullopt;
   return std::chrono::sys_days(ymd).time_since_epoch().count();
@@ -135,18 +138,21 @@ std::vector<std::string> StringListValue(const TaskContext& ctx, std::string_vie
   std::vector<std::string> out;
   for (const Value& e : v.as_list()) {
     if (e.kind() != ValueKind::kString)
-      throw std::invalid_argument("param \"" + std::string(name) + "\": expected a list of strings");
+      throw std::invalid_argument("param \"" + std::string(name) +
+                                  "\": expected a list of strings");
     out.push_back(e.as_string());
   }
   return out;
 }
 
-std::vector<std::string> SelectFeatures(const Table& table, const std::vector<std::string>& requested,
+std::vector<std::string> SelectFeatures(const Table& table,
+                                        const std::vector<std::string>& requested,
                                         const std::string& label) {
   std::vector<std::string> features;
   if (!requested.empty()) {
     for (const std::string& name : requested) {
-      if (name == label) throw std::invalid_argument("feature \"" + name + "\" is the label column");
+      if (name == label)
+        throw std::invalid_argument("feature \"" + name + "\" is the label column");
       NumericColumn(table, name);  // throws when absent or text
       features.push_back(name);
     }
@@ -189,7 +195,8 @@ PanelIndex PanelIndex::Build(const Table& table) {
   Dictionary(TextColumn(table, kInstrumentColumn), &index.instruments_, &index.instrument_of_row_);
   for (const std::string& date : index.dates_)
     if (!ParseIsoDate(date))
-      throw std::invalid_argument("column \"date\": \"" + date + "\" is not a date (expected YYYY-MM-DD)");
+      throw std::invalid_argument("column \"date\": \"" + date +
+                                  "\" is not a date (expected YYYY-MM-DD)");
 
   const size_t n = table.rows();
   // Counting sorts: rows by date (stable), then grouped per instrument keep date order.
@@ -202,15 +209,18 @@ PanelIndex PanelIndex::Build(const Table& table) {
     return order;
   };
   const std::vector<size_t> by_date_order = order_by(index.date_of_row_, index.dates_.size());
-  const std::vector<size_t> by_instrument_order = order_by(index.instrument_of_row_, index.instruments_.size());
-  index.by_instrument_ = GroupRows(index.instrument_of_row_, index.instruments_.size(), by_date_order);
+  const std::vector<size_t> by_instrument_order =
+      order_by(index.instrument_of_row_, index.instruments_.size());
+  index.by_instrument_ =
+      GroupRows(index.instrument_of_row_, index.instruments_.size(), by_date_order);
   index.by_date_ = GroupRows(index.date_of_row_, index.dates_.size(), by_instrument_order);
   for (size_t i = 0; i < index.by_instrument_.size(); ++i) {
     const std::vector<size_t>& rows = index.by_instrument_[i];
     for (size_t k = 1; k < rows.size(); ++k)
       if (index.date_of_row_[rows[k]] == index.date_of_row_[rows[k - 1]])
-        throw std::invalid_argument("rows " + std::to_string(rows[k - 1]) + " and " + std::to_string(rows[k]) +
-                                    " both hold instrument \"" + index.instruments_[i] + "\" on " +
+        throw std::invalid_argument("rows " + std::to_string(rows[k - 1]) + " and " +
+                                    std::to_string(rows[k]) + " both hold instrument \"" +
+                                    index.instruments_[i] + "\" on " +
                                     index.dates_[index.date_of_row_[rows[k]]]);
   }
   return index;
