@@ -16,6 +16,9 @@ PACKAGES=(
   # tests, plots and the tools the benchmarks compare against
   python3 python3-h5py python3-pandas python3-matplotlib python3-yaml python3-mpi4py
   python3-sklearn parallel time bc
+  # a real one-node Slurm for the submit tests (scripts/slurm-local.sh) and the
+  # namespace tools of the several-hosts test (ip, unshare, nsenter, setpriv)
+  slurm-wlm munge iproute2 util-linux
 )
 
 missing=()

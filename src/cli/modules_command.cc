@@ -2,6 +2,7 @@
 
 #include "cli/commands.h"
 #include "canvas/param_check.h"
+#include "canvas/plugin_loader.h"
 #include "cli/text_table.h"
 #include "common/suggest.h"
 #include "common/value_json.h"
@@ -68,8 +69,15 @@ void PrintType(const ModuleType& t, std::ostream& out) {
 
 }  // namespace
 
-int ModulesCommand(const std::string& type, bool json, std::ostream& out, std::ostream& err) {
-  const ModuleRegistry registry = ModuleRegistry::WithBuiltins();
+int ModulesCommand(const std::string& type, bool json, const std::vector<std::string>& plugins, std::ostream& out,
+                   std::ostream& err) {
+  ModuleRegistry registry = ModuleRegistry::WithBuiltins();
+  for (const std::string& path : plugins) {
+    if (Status s = LoadPlugin(path, &registry); !s.ok()) {
+      err << "fai-sweep: error: " << s.message() << "\n";
+      return kExitBadInput;
+    }
+  }
   std::vector<std::string> names = registry.Names();
   if (!type.empty()) {
     if (registry.Find(type) == nullptr) {

@@ -1,6 +1,7 @@
 #include <iostream>
 
 #include "canvas/canvas_parser.h"
+#include "canvas/plugin_loader.h"
 #include "cli/commands.h"
 #include "cli/plan_report.h"
 #include "dag/sweep_plan.h"
@@ -15,7 +16,9 @@ int ReportError(const Status& status, std::ostream& err) {
 }  // namespace
 
 int ValidateCommand(const SweepOptions& options, std::ostream& out, std::ostream& err) {
-  const ModuleRegistry registry = ModuleRegistry::WithBuiltins();
+  Result<ModuleRegistry> loaded = RegistryForCanvas(options.canvas_path, options.plugins);
+  if (!loaded.ok()) return ReportError(loaded.status(), err);
+  const ModuleRegistry& registry = *loaded;
   Result<Canvas> canvas = LoadCanvas(options.canvas_path, registry);
   if (!canvas.ok()) return ReportError(canvas.status(), err);
   Result<Grid> grid = options.grid_path.empty() ? Result<Grid>(Grid::Single()) : Grid::Load(options.grid_path);

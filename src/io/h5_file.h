@@ -14,6 +14,14 @@ namespace fai {
 // large attributes), metadata aggregated in 1 MiB blocks. IOError on failure.
 Result<H5Id> CreateH5File(const std::string& path);
 
+// Group creation properties for every group the store writes: attributes stay in the object
+// header (compact) up to 1000 of them, instead of each group growing its own heap and B-tree
+// past 8 (2.5x smaller files for groups of metrics); no modification times (they would make
+// two runs' files differ and cost a header update per change). Owned by the library.
+hid_t StoreGroupProps();
+// Dataset creation properties for small write-once datasets: contiguous, no modification times.
+hid_t StoreDatasetProps();
+
 // Opens an existing HDF5 file read-only (or read-write). NotFound when it does not exist;
 // InvalidInput naming the file when it is not a readable HDF5 file (truncated or damaged).
 Result<H5Id> OpenH5File(const std::string& path, bool writable = false);

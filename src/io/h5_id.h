@@ -18,7 +18,8 @@ class H5Id {
   H5Id() = default;
   H5Id(hid_t id, herr_t (*close)(hid_t)) : id_(id), close_(close) {}
   ~H5Id() { reset(); }
-  H5Id(H5Id&& other) noexcept : id_(std::exchange(other.id_, H5I_INVALID_HID)), close_(other.close_) {}
+  H5Id(H5Id&& other) noexcept
+      : id_(std::exchange(other.id_, H5I_INVALID_HID)), close_(other.close_) {}
   H5Id& operator=(H5Id&& other) noexcept {
     if (this != &other) {
       reset();
@@ -32,6 +33,8 @@ class H5Id {
 
   hid_t get() const { return id_; }
   bool ok() const { return id_ >= 0; }
+  // Gives up ownership: the caller closes the id.
+  hid_t release() { return std::exchange(id_, H5I_INVALID_HID); }
   void reset() {
     if (id_ >= 0 && close_ != nullptr) close_(id_);
     id_ = H5I_INVALID_HID;
@@ -42,8 +45,18 @@ class H5Id {
   herr_t (*close_)(hid_t) = nullptr;
 };
 
-// Turns off HDF5's printing of error stacks to stderr (errors become Status messages instead).
-inline void SilenceHdf5Errors() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+// Turns off HDF5's printing of error stacks to stderr (errors become Status messages instead),
+// and its clean-up at exit: after a failed close (a full disk), HDF5 1.10's exit handler crashes
+// on the half-closed file. Every file is closed explicitly before exit anyway. Call before any
+// other HDF5 function (the store's open and create functions do).
+inline void SilenceHdf5Errors() {
+  static const bool once = [] {
+    H5dont_atexit();
+    return true;
+  }();
+  (void)once;
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+}
 
 }  // namespace fai
 

@@ -4,7 +4,9 @@
 // h5py:
 //   null, bool, int, double, string  -> an attribute of the group (bool as h5py's enum bool,
 //                                       strings as UTF-8; a string over 16 KiB as a scalar dataset)
-//   dict                              -> a subgroup, each entry stored the same way
+//   map of scalars (a metrics dict)   -> a scalar compound dataset, one field per key, so
+//                                       `ds["sharpe"]` reads one entry and `ds[()]` all of them
+//   any other dict                    -> a subgroup, each entry stored the same way
 //   list of all ints / doubles / bools / strings -> a 1-D dataset; any other list -> a subgroup
 //                                       marked `fai.kind = "list"` with entries "0", "1", ...
 //   matrix                            -> a 2-D float64 dataset, rows x cols
