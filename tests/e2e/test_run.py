@@ -46,6 +46,27 @@ class RunsEverywhere(TempDirTest):
                 self.assertAlmostEqual(float(parts[4]), rows[parts[0]]["m2.mse"], places=5)
 
 
+class Logs(TempDirTest):
+    def test_logs_of_a_combination(self):
+        out = os.path.join(self.tmp, "r.h5")
+        r = fai(*QUICK, "-o", out)
+        self.assertEqual(r.code, 0, r.err)
+        row = summary(out)[0]
+        combo = row["combo"].decode()
+        logs = fai("logs", out, "--combo", combo[:8], "--module", "m2")
+        self.assertEqual(logs.code, 0, logs.err)
+        self.assertIn(f"degree={row['m2.degree']} ", logs.out)  # what fit.py printed for this combination
+        self.assertIn("stdout", logs.out)
+        both = fai("logs", out, "--combo", combo)
+        self.assertIn("=== m1 (command)", both.out)
+        self.assertIn("shared by 8 combinations", both.out)
+        bad = fai("logs", out, "--combo", "zzzz")
+        self.assertEqual(bad.code, 2)
+        self.assertIn("no such combination", bad.err)
+        bad = fai("logs", out, "--combo", combo, "--module", "m3")
+        self.assertEqual(bad.code, 2)
+
+
 class CommandModules(TempDirTest):
     SCRIPT = (
         "import json, os, sys\n"
