@@ -37,11 +37,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string DefaultRunDir(const std::string& output) {
-  fs::path p(output);
-  return (p.parent_path() / (p.stem().string() + ".run")).string();
-}
-
 // The type of the tasks that feed a reused task's recorded outputs to the tasks that run
 // (resume): it returns its `outputs` param as its outputs.
 constexpr const char* kJournalReplayType = "fai.journal_replay";

@@ -11,17 +11,10 @@
 #include <thread>
 
 #include "fai/runtime.h"
+#include "mpi/mpi_check.h"
 
 namespace {
 
-int failures = 0;
-#define CHECK(cond)                                                                 \
-  do {                                                                              \
-    if (!(cond)) {                                                                  \
-      std::cerr << __FILE__ << ":" << __LINE__ << ": check failed: " #cond << "\n"; \
-      ++failures;                                                                   \
-    }                                                                               \
-  } while (0)
 
 int func1() { return 10; }
 FAI_REMOTE(func1);
@@ -135,8 +128,8 @@ int Program() {
   CHECK(!done.empty());
   CHECK(fai::wait(mixed, 2).size() == 2);
 
-  std::cout << "api_mpitest: " << (failures == 0 ? "1 passed, 0 failed" : "0 passed, 1 failed") << "\n";
-  return failures == 0 ? 0 : 1;
+  std::cout << "api_mpitest: " << (check_failures == 0 ? "1 passed, 0 failed" : "0 passed, 1 failed") << "\n";
+  return check_failures == 0 ? 0 : 1;
 }
 
 }  // namespace

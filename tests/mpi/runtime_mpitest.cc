@@ -6,19 +6,12 @@
 #include <iostream>
 #include <map>
 
+#include "mpi/mpi_check.h"
 #include "mpi_sched/runtime.h"
 
 namespace fai {
 namespace {
 
-int failures = 0;
-#define CHECK(cond)                                                                 \
-  do {                                                                              \
-    if (!(cond)) {                                                                  \
-      std::cerr << __FILE__ << ":" << __LINE__ << ": check failed: " #cond << "\n"; \
-      ++failures;                                                                   \
-    }                                                                               \
-  } while (0)
 
 const ModuleRegistry& Registry() {
   static const ModuleRegistry registry = ModuleRegistry::WithBuiltins();
@@ -109,9 +102,9 @@ int MasterChecks(Master& master, const std::vector<WorkerCapacity>& workers) {
 
   CHECK(master.scheduler().ledger().IsFull());
   CHECK(master.scheduler().ledger().Consistent());
-  std::cout << "runtime_mpitest: " << workers.size() << " workers, " << (failures == 0 ? "1 passed, 0 failed" : "0 passed, 1 failed")
+  std::cout << "runtime_mpitest: " << workers.size() << " workers, " << (check_failures == 0 ? "1 passed, 0 failed" : "0 passed, 1 failed")
             << "\n";
-  return failures == 0 ? 0 : 1;
+  return check_failures == 0 ? 0 : 1;
 }
 
 }  // namespace
