@@ -9,6 +9,7 @@
 
 #include <hdf5.h>
 
+#include <cstdint>
 #include <utility>
 
 namespace fai {
@@ -56,6 +57,15 @@ inline void SilenceHdf5Errors() {
   }();
   (void)once;
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+}
+
+// h5py's bool: an int8 enum {FALSE, TRUE}.
+inline H5Id H5BoolType() {
+  H5Id type(H5Tenum_create(H5T_NATIVE_INT8), H5Tclose);
+  int8_t no = 0, yes = 1;
+  H5Tenum_insert(type.get(), "FALSE", &no);
+  H5Tenum_insert(type.get(), "TRUE", &yes);
+  return type;
 }
 
 }  // namespace fai

@@ -18,14 +18,6 @@ constexpr size_t kMaxStringAttribute = 16 << 10;  // longer strings become scala
 constexpr const char* kKindAttribute = "fai.kind";
 constexpr const char* kBlobTypeAttribute = "fai.blob_type";
 
-H5Id BoolType() {
-  H5Id type(H5Tenum_create(H5T_NATIVE_INT8), H5Tclose);
-  int8_t no = 0, yes = 1;
-  H5Tenum_insert(type.get(), "FALSE", &no);
-  H5Tenum_insert(type.get(), "TRUE", &yes);
-  return type;
-}
-
 H5Id StringType() {
   H5Id type(H5Tcopy(H5T_C_S1), H5Tclose);
   H5Tset_size(type.get(), H5T_VARIABLE);
@@ -96,7 +88,7 @@ Status WriteList(hid_t group, std::string_view name, const List& list) {
   if (all(ValueKind::kBool)) {
     std::vector<int8_t> xs;
     for (const Value& v : list) xs.push_back(v.as_bool() ? 1 : 0);
-    H5Id type = BoolType();
+    H5Id type = H5BoolType();
     return WriteDataset(group, name, type.get(), type.get(), space.get(), xs.data(), true);
   }
   if (all(ValueKind::kString)) {
@@ -158,7 +150,7 @@ bool IsFlatMap(const Dict& d) {
 }
 
 Status WriteFlatMap(hid_t group, std::string_view name, const Dict& d) {
-  H5Id bools = BoolType();
+  H5Id bools = H5BoolType();
   H5Id strings = StringType();
   size_t size = 0;
   std::vector<size_t> offsets;
@@ -204,7 +196,7 @@ Status WriteFlatMap(hid_t group, std::string_view name, const Dict& d) {
 
 Result<Value> ReadFlatMap(hid_t ds, hid_t file_type, hid_t space) {
   const int fields = H5Tget_nmembers(file_type);
-  H5Id bools = BoolType();
+  H5Id bools = H5BoolType();
   std::vector<H5Id> strings;
   std::vector<std::string> names;
   std::vector<ValueKind> kinds;
@@ -285,7 +277,7 @@ Result<List> ReadElements(hid_t file_type, hid_t space, size_t n,
   List out;
   const H5T_class_t cls = H5Tget_class(file_type);
   if (cls == H5T_ENUM && IsBoolEnum(file_type)) {
-    H5Id type = BoolType();
+    H5Id type = H5BoolType();
     std::vector<int8_t> xs(std::max<size_t>(n, 1));
     if (read(type.get(), xs.data()) < 0) return Status::IOError("HDF5: read failed");
     for (size_t i = 0; i < n; ++i) out.push_back(Value(xs[i] != 0));
@@ -467,7 +459,7 @@ Status WriteH5Attribute(hid_t object, std::string_view name, const Value& value)
     case ValueKind::kNull:
       break;
     case ValueKind::kBool:
-      owned_type = BoolType();
+      owned_type = H5BoolType();
       type = mem = owned_type.get();
       b = value.as_bool() ? 1 : 0;
       buf = &b;

@@ -21,15 +21,6 @@ namespace {
 constexpr int64_t kMissingInt = std::numeric_limits<int64_t>::min();
 constexpr size_t kChunkBytes = 1 << 20;  // rows per chunk: about 1 MiB of rows
 
-// h5py's bool: an int8 enum {FALSE, TRUE}.
-H5Id BoolType() {
-  H5Id type(H5Tenum_create(H5T_NATIVE_INT8), H5Tclose);
-  int8_t no = 0, yes = 1;
-  H5Tenum_insert(type.get(), "FALSE", &no);
-  H5Tenum_insert(type.get(), "TRUE", &yes);
-  return type;
-}
-
 }  // namespace
 
 void SummaryTable::AddColumn(std::string name, std::vector<Value> cells) {
@@ -113,7 +104,7 @@ Status SummaryTable::WriteTo(int64_t location, const std::string& name) const {
     row_size += size;
   }
   H5Id type(H5Tcreate(H5T_COMPOUND, std::max<size_t>(row_size, 1)), H5Tclose);
-  H5Id bool_type = BoolType();
+  H5Id bool_type = H5BoolType();
   std::vector<H5Id> string_types;
   for (size_t i = 0; i < columns_.size(); ++i) {
     hid_t member = H5T_NATIVE_DOUBLE;
@@ -233,7 +224,7 @@ Result<SummaryTable> SummaryTable::ReadFrom(int64_t location, const std::string&
     row_size += size;
   }
   H5Tset_size(mem_type.get(), std::max<size_t>(row_size, 1));
-  H5Id bool_type = BoolType();
+  H5Id bool_type = H5BoolType();
   for (int i = 0; i < members; ++i) {
     hid_t member = types[i] == SummaryColumn::Type::kInt ? H5T_NATIVE_INT64 : H5T_NATIVE_DOUBLE;
     if (types[i] == SummaryColumn::Type::kBool) member = bool_type.get();
