@@ -555,10 +555,11 @@ int Sweep(const SweepPlan& plan, const SaveSelection& save, const RunSetup& setu
     }
     text.AddRow(std::move(row));
   }
-  out << "\n";
-  text.Print(out);
-  if (n > options.table_rows)
-    out << "... " << n - options.table_rows << " more rows in " << output << "\n";
+  if (options.table_rows > 0) {
+    out << "\n";
+    text.Print(out);
+    if (n > options.table_rows) out << "... " << n - options.table_rows << " more rows in " << output << "\n";
+  }
   const int errors_column = table.Find("error");
   for (size_t c = 0; c < n; ++c) {
     const Value& e = table.columns()[errors_column].cells[c];
