@@ -41,6 +41,18 @@ namespace fs = std::filesystem;
 // (resume): it returns its `outputs` param as its outputs.
 constexpr const char* kJournalReplayType = "fai.journal_replay";
 
+// What identifies a run, as both the journal's start record and the result file store it.
+template <typename RunFacts>
+void DescribeRun(const SweepPlan& plan, const SaveSelection& save, RunFacts* facts) {
+  facts->engine_version = kEngineVersion;
+  facts->canvas_path = plan.canvas().path;
+  facts->grid_path = plan.grid().path();
+  facts->canvas_text = plan.canvas().source_text;
+  facts->grid_text = plan.grid().source_text();
+  facts->save_patterns = save.patterns();
+  facts->dedup = plan.options().dedup;
+}
+
 ModuleType JournalReplayModule() {
   ModuleType type;
   type.name = kJournalReplayType;
@@ -309,14 +321,8 @@ int Sweep(const SweepPlan& plan, const SaveSelection& save, const RunSetup& setu
   history.tasks.clear();
 
   JournalRunStart start;
-  start.engine_version = kEngineVersion;
+  DescribeRun(plan, save, &start);
   start.output = output;
-  start.canvas_path = canvas.path;
-  start.grid_path = plan.grid().path();
-  start.canvas_text = canvas.source_text;
-  start.grid_text = plan.grid().source_text();
-  start.save_patterns = save.patterns();
-  start.dedup = plan.options().dedup;
   for (size_t c = 0; c < plan.num_combos(); ++c) start.combos.push_back(plan.combo(c).id());
   start.total_tasks = num_tasks;
   start.reused_tasks = decision.reused;
@@ -508,13 +514,7 @@ int Sweep(const SweepPlan& plan, const SaveSelection& save, const RunSetup& setu
   // The result file, from the journal: under a temporary name, then renamed into place.
   ResultRunInfo info;
   for (const auto& [name, value] : usage.Attributes()) info.attribute_groups["usage"][name] = value;
-  info.engine_version = kEngineVersion;
-  info.canvas_path = canvas.path;
-  info.grid_path = plan.grid().path();
-  info.canvas_text = canvas.source_text;
-  info.grid_text = plan.grid().source_text();
-  info.save_patterns = save.patterns();
-  info.dedup = plan.options().dedup;
+  DescribeRun(plan, save, &info);
   Result<std::unique_ptr<JournalReader>> reader = JournalReader::Open(journal_path);
   if (!reader.ok()) {
     err << "fai-sweep: error: " << reader.status().message() << "\n";
