@@ -1,19 +1,21 @@
 #include "canvas/command_exec.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <charconv>
+#include <cmath>
 #include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
-#include <thread>
 
 #include "canvas/command_module.h"
 #include "common/value_json.h"
@@ -67,51 +69,143 @@ void WriteCsv(std::ostream& out, const Value& value) {
   }
 }
 
-std::string Tail(const std::string& path, size_t max_bytes = 2000) {
-  std::ifstream in(path, std::ios::binary);
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (text.size() > max_bytes) text = "..." + text.substr(text.size() - max_bytes);
-  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
-  return text;
-}
-
 std::string SignalName(int sig) {
   const char* abbrev = sigabbrev_np(sig);
   return abbrev ? std::string("SIG") + abbrev : "signal " + std::to_string(sig);
 }
 
-// Waits for `pid`; at the deadline kills its process group. Returns the wait status and sets
-// *timed_out.
-int WaitWithTimeout(pid_t pid, double timeout_s, bool* timed_out) {
+double SecondsSince(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
+// One of the program's output streams: read from a pipe and written to its log file, which is
+// created on the first byte (a silent program leaves no file). The last bytes are kept for
+// error messages.
+class CapturedStream {
+ public:
+  static constexpr size_t kTailBytes = 2000;
+
+  explicit CapturedStream(std::string log_path) : log_path_(std::move(log_path)) {
+    int fds[2];
+    // O_CLOEXEC: a program started by another thread at the same time must not inherit the
+    // write end, or this stream would not see its end.
+    if (pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
+    read_fd_ = fds[0];
+    write_fd_ = fds[1];
+    fcntl(read_fd_, F_SETFL, O_NONBLOCK);
+  }
+  CapturedStream(const CapturedStream&) = delete;
+  CapturedStream& operator=(const CapturedStream&) = delete;
+  ~CapturedStream() {
+    CloseWriteEnd();
+    if (read_fd_ >= 0) close(read_fd_);
+    if (log_fd_ >= 0) close(log_fd_);
+  }
+
+  int read_fd() const { return read_fd_; }
+  int write_fd() const { return write_fd_; }
+  bool open() const { return read_fd_ >= 0; }
+  void CloseWriteEnd() {
+    if (write_fd_ >= 0) close(write_fd_);
+    write_fd_ = -1;
+  }
+
+  // Moves what the pipe holds now to the log; closes the pipe at its end.
+  void Drain() {
+    char buf[1 << 16];
+    while (read_fd_ >= 0) {
+      const ssize_t n = read(read_fd_, buf, sizeof buf);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
+      if (n <= 0) {
+        close(read_fd_);
+        read_fd_ = -1;
+        return;
+      }
+      Keep(buf, static_cast<size_t>(n));
+    }
+  }
+
+  // The last bytes written, without trailing blanks.
+  std::string Tail() const {
+    std::string text = truncated_ ? "..." + tail_ : tail_;
+    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+    return text;
+  }
+
+ private:
+  void Keep(const char* data, size_t n) {
+    if (log_fd_ < 0 && !log_failed_) {
+      log_fd_ = ::open(log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+      log_failed_ = log_fd_ < 0;
+    }
+    for (size_t done = 0; log_fd_ >= 0 && done < n;) {
+      const ssize_t w = write(log_fd_, data + done, n - done);
+      if (w < 0 && errno == EINTR) continue;
+      if (w <= 0) break;  // a full disk costs the log, not the task
+      done += static_cast<size_t>(w);
+    }
+    tail_.append(data, n);
+    if (tail_.size() > kTailBytes) {
+      tail_.erase(0, tail_.size() - kTailBytes);
+      truncated_ = true;
+    }
+  }
+
+  std::string log_path_;
+  int read_fd_ = -1;
+  int write_fd_ = -1;
+  int log_fd_ = -1;
+  bool log_failed_ = false;
+  std::string tail_;
+  bool truncated_ = false;
+};
+
+// Waits for `pid` while moving its output to the logs. At the deadline (timeout_s > 0) kills its
+// process group: SIGTERM, then SIGKILL after 2 s. Returns the wait status and sets *timed_out.
+// Waking on the child's exit (a pidfd) or on its output, never by polling on a clock.
+int WaitAndCapture(pid_t pid, double timeout_s, CapturedStream* out, CapturedStream* err, bool* timed_out) {
+  using Clock = std::chrono::steady_clock;
   *timed_out = false;
+  // pidfd_open(2) through syscall(): glibc 2.36 declares it without C linkage for C++. On a kernel
+  // before 5.3 it fails, and the loop then looks every 10 ms.
+  const int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
+  const auto start = Clock::now();
+  bool terminated = false;
   int status = 0;
-  if (timeout_s <= 0) {
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
-    return status;
-  }
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
-  auto poll = std::chrono::milliseconds(1);
   while (true) {
-    pid_t r = waitpid(pid, &status, WNOHANG);
-    if (r == pid) return status;
-    if (r < 0 && errno != EINTR) return status;
-    if (std::chrono::steady_clock::now() >= deadline) break;
-    std::this_thread::sleep_for(poll);
-    poll = std::min(poll * 2, std::chrono::milliseconds(50));
-  }
-  *timed_out = true;
-  kill(-pid, SIGTERM);
-  const auto grace = std::chrono::steady_clock::now() + std::chrono::seconds(2);
-  while (std::chrono::steady_clock::now() < grace) {
-    if (waitpid(pid, &status, WNOHANG) == pid) {
-      kill(-pid, SIGKILL);  // stragglers of the group
-      return status;
+    const pid_t r = waitpid(pid, &status, WNOHANG);
+    if (r == pid || (r < 0 && errno != EINTR)) break;
+    int wait_ms = pidfd >= 0 ? -1 : 10;
+    if (timeout_s > 0) {
+      const double left = (terminated ? timeout_s + 2.0 : timeout_s) - SecondsSince(start);
+      if (left <= 0) {
+        if (!terminated) {
+          *timed_out = terminated = true;
+          kill(-pid, SIGTERM);
+          continue;
+        }
+        kill(-pid, SIGKILL);
+        wait_ms = pidfd >= 0 ? -1 : 10;
+      } else {
+        const int left_ms = static_cast<int>(std::ceil(left * 1000));
+        wait_ms = wait_ms < 0 ? left_ms : std::min(wait_ms, left_ms);
+      }
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    pollfd fds[3];
+    nfds_t n = 0;
+    if (pidfd >= 0) fds[n++] = pollfd{pidfd, POLLIN, 0};
+    if (out->open()) fds[n++] = pollfd{out->read_fd(), POLLIN, 0};
+    if (err->open()) fds[n++] = pollfd{err->read_fd(), POLLIN, 0};
+    if (poll(fds, n, wait_ms) < 0 && errno != EINTR) wait_ms = 10;
+    out->Drain();
+    err->Drain();
   }
-  kill(-pid, SIGKILL);
-  waitpid(pid, &status, 0);
+  if (terminated) kill(-pid, SIGKILL);  // stragglers of the group
+  if (pidfd >= 0) close(pidfd);
+  // What the program wrote before it ended; a descendant still holding the pipes is not waited for.
+  out->Drain();
+  err->Drain();
   return status;
 }
 
@@ -161,11 +255,12 @@ void RunCommandTask(TaskContext& ctx) {
     if (mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("cannot create a task directory");
     dir = tmpl;
   }
-  fs::create_directories(fs::path(dir) / "inputs");
+  fs::create_directories(dir);
 
   // Inputs to files.
   nlohmann::json input_paths = nlohmann::json::object();
   std::map<std::string, std::string> paths;
+  if (!ctx.input_ports().empty()) fs::create_directories(fs::path(dir) / "inputs");
   for (const std::string& port : ctx.input_ports()) {
     paths[port] = WriteInputFile((fs::path(dir) / "inputs" / port).string(), ctx.input(port));
     input_paths[port] = paths[port];
@@ -203,7 +298,8 @@ void RunCommandTask(TaskContext& ctx) {
   const std::string task_path = (fs::path(dir) / "task.json").string();
   const std::string output_path = (fs::path(dir) / "output.json").string();
   std::ofstream(task_path) << task.dump(2) << "\n";
-  fs::remove(output_path);
+  // What an earlier attempt left must not pass for this one's.
+  for (const char* stale : {"/output.json", "/stdout.log", "/stderr.log"}) unlink((dir + stale).c_str());
 
   // Environment: the worker's, then the entry's env, then ours.
   std::map<std::string, std::string> env;
@@ -230,13 +326,14 @@ void RunCommandTask(TaskContext& ctx) {
   for (std::string& e : env_strings) c_env.push_back(e.data());
   c_env.push_back(nullptr);
 
-  const std::string out_log = (fs::path(dir) / "stdout.log").string();
-  const std::string err_log = (fs::path(dir) / "stderr.log").string();
+  // stdout and stderr through pipes to stdout.log / stderr.log (made only when written to).
+  CapturedStream out(dir + "/stdout.log");
+  CapturedStream err(dir + "/stderr.log");
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_adddup2(&actions, out.write_fd(), STDOUT_FILENO);
+  posix_spawn_file_actions_adddup2(&actions, err.write_fd(), STDERR_FILENO);
   posix_spawn_file_actions_addchdir_np(&actions, dir.c_str());
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
@@ -255,11 +352,13 @@ void RunCommandTask(TaskContext& ctx) {
   const int rc = posix_spawnp(&pid, c_argv[0], &actions, &attr, c_argv.data(), c_env.data());
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
+  out.CloseWriteEnd();
+  err.CloseWriteEnd();
   if (rc != 0) throw std::runtime_error("cannot start \"" + argv[0] + "\": " + std::strerror(rc));
 
   bool timed_out = false;
-  const int status = WaitWithTimeout(pid, ctx.timeout_s(), &timed_out);
-  const std::string stderr_tail = Tail(err_log);
+  const int status = WaitAndCapture(pid, ctx.timeout_s(), &out, &err, &timed_out);
+  const std::string stderr_tail = err.Tail();
   const std::string detail = stderr_tail.empty() ? "" : "; stderr: " + stderr_tail;
   if (timed_out)
     throw TaskFailure(FailureKind::kTimeout, "timed out after " + ShortestDouble(ctx.timeout_s()) + " s" + detail);
@@ -271,13 +370,13 @@ void RunCommandTask(TaskContext& ctx) {
   // Outputs: a JSON object in FAI_OUTPUT.
   if (fs::exists(output_path)) {
     std::ifstream in(output_path);
-    nlohmann::json out = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
-    if (!out.is_object())
+    nlohmann::json written = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+    if (!written.is_object())
       throw std::runtime_error("FAI_OUTPUT (" + output_path + ") does not hold a JSON object");
-    for (auto it = out.begin(); it != out.end(); ++it) ctx.set_output(it.key(), ValueFromJson(it.value()));
+    for (auto it = written.begin(); it != written.end(); ++it) ctx.set_output(it.key(), ValueFromJson(it.value()));
     if (auto declared = params.find("outputs"); declared != params.end()) {
       for (const Value& port : declared->second.as_list())
-        if (!out.contains(port.as_string()))
+        if (!written.contains(port.as_string()))
           throw std::runtime_error("declared output \"" + port.as_string() + "\" was not written to FAI_OUTPUT");
     }
   } else if (auto declared = params.find("outputs");

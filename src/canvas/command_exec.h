@@ -3,7 +3,8 @@
 // In the task's working directory it writes each input to a file (JSON for scalars, lists and
 // maps, CSV for tables and matrices, raw bytes for blobs), substitutes the argv placeholders
 // (each substitution stays one argument: no shell is involved), writes FAI_TASK, and runs the
-// program in its own process group with stdout and stderr captured to stdout.log / stderr.log.
+// program in its own process group with stdout and stderr captured to stdout.log / stderr.log
+// (through pipes: a log exists only when the program wrote to it).
 // Its environment is the worker's plus the entry's `env`, FAI_TASK, FAI_OUTPUT, FAI_NUM_CPUS,
 // and CUDA_VISIBLE_DEVICES when it was given GPUs. At its timeout the whole process group is
 // killed (SIGTERM, then SIGKILL after 2 s). A JSON object written to FAI_OUTPUT becomes the

@@ -212,6 +212,10 @@ TaskOutcome RunTaskOrder(const ModuleRegistry& registry, const TaskOrder& order,
     return outcome;
   }
   OrderContext ctx(order, inputs);
+  if (!order.work_dir.empty()) {  // made here, on the task's thread, not on the communication thread
+    std::error_code ec;
+    std::filesystem::create_directories(order.work_dir, ec);
+  }
   // Commands isolate themselves; other modules run in a child when asked or when they have a
   // timeout (a thread cannot be stopped).
   const bool child = !type->free_form && (order.isolate || order.timeout_s > 0);
@@ -226,8 +230,6 @@ TaskOutcome RunTaskOrder(const ModuleRegistry& registry, const TaskOrder& order,
   }
   if (!child) log = ctx.LogText();
   if (!order.work_dir.empty() && !log.empty()) {
-    std::error_code ec;
-    std::filesystem::create_directories(order.work_dir, ec);
     std::ofstream(order.work_dir + "/task.log", std::ios::app) << log;
   }
   return outcome;

@@ -4,7 +4,6 @@
 #include <cmath>
 #include <condition_variable>
 #include <deque>
-#include <filesystem>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -264,10 +263,6 @@ class WorkerLoop {
       }
       Job job;
       for (const InputBinding& in : it->inputs) job.inputs[in.object] = store_.at(in.object);
-      if (!it->work_dir.empty()) {
-        std::error_code ec;
-        std::filesystem::create_directories(it->work_dir, ec);
-      }
       job.order = std::move(*it);
       it = parked_.erase(it);
       pool_.Submit(std::move(job));

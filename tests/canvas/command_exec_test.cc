@@ -1,0 +1,105 @@
+// The command runner's output capture and waiting: logs are made only for streams the program
+// wrote to, long output is kept whole, a descendant that keeps the pipes open does not hold the
+// task, and a timeout ends the whole process group.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "canvas/builtin_modules.h"
+#include "mpi_sched/task_runner.h"
+
+namespace fai {
+namespace {
+
+namespace fs = std::filesystem;
+
+class CommandExecTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    RegisterCommandModule(registry_);
+    dir_ = fs::temp_directory_path() / ("fai-command-exec-" + std::to_string(getpid()));
+    fs::remove_all(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  TaskOutcome Run(const std::vector<std::string>& argv, double timeout_s = 0) {
+    TaskOrder order;
+    order.type = "command";
+    List args;
+    for (const std::string& a : argv) args.push_back(Value(a));
+    order.params["argv"] = Value(std::move(args));
+    order.work_dir = (dir_ / "task").string();
+    order.timeout_s = timeout_s;
+    return RunTaskOrder(registry_, order, {});
+  }
+  std::string Log(const char* name) const {
+    std::ifstream in(dir_ / "task" / name, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+  }
+
+  ModuleRegistry registry_;
+  fs::path dir_;
+};
+
+TEST_F(CommandExecTest, SilentProgramLeavesNoLogs) {
+  TaskOutcome outcome = Run({"/bin/true"});
+  ASSERT_TRUE(outcome.ok) << outcome.error;
+  EXPECT_TRUE(fs::exists(dir_ / "task" / "task.json"));
+  EXPECT_FALSE(fs::exists(dir_ / "task" / "stdout.log"));
+  EXPECT_FALSE(fs::exists(dir_ / "task" / "stderr.log"));
+  EXPECT_FALSE(fs::exists(dir_ / "task" / "inputs"));  // no inputs, no directory for them
+}
+
+TEST_F(CommandExecTest, OutputLongerThanAPipeIsKeptWhole) {
+  // 1 MiB on stdout (16 pipe buffers) and a line on stderr.
+  TaskOutcome outcome =
+      Run({"/bin/sh", "-c", "head -c 1048576 /dev/zero | tr '\\0' x; echo done >&2"});
+  ASSERT_TRUE(outcome.ok) << outcome.error;
+  const std::string out = Log("stdout.log");
+  EXPECT_EQ(out.size(), 1048576u);
+  EXPECT_EQ(out.find_first_not_of('x'), std::string::npos);
+  EXPECT_EQ(Log("stderr.log"), "done\n");
+}
+
+TEST_F(CommandExecTest, AnEarlierAttemptsLogsDoNotRemain) {
+  ASSERT_TRUE(Run({"/bin/sh", "-c", "echo first"}).ok);
+  EXPECT_EQ(Log("stdout.log"), "first\n");
+  ASSERT_TRUE(Run({"/bin/true"}).ok);
+  EXPECT_FALSE(fs::exists(dir_ / "task" / "stdout.log"));
+}
+
+TEST_F(CommandExecTest, FailureCarriesTheTailOfStderr) {
+  TaskOutcome outcome = Run({"/bin/sh", "-c", "echo 'bad input: x' >&2; exit 3"});
+  ASSERT_FALSE(outcome.ok);
+  EXPECT_EQ(outcome.failure, FailureKind::kError);
+  EXPECT_NE(outcome.error.find("exited with status 3"), std::string::npos) << outcome.error;
+  EXPECT_NE(outcome.error.find("stderr: bad input: x"), std::string::npos) << outcome.error;
+}
+
+TEST_F(CommandExecTest, DescendantHoldingThePipesDoesNotHoldTheTask) {
+  // The program leaves a background child with its stdout and stderr open, then exits.
+  TaskOutcome outcome = Run({"/bin/sh", "-c", "echo started; sleep 60 & echo $! > bg.pid; exit 0"});
+  ASSERT_TRUE(outcome.ok) << outcome.error;
+  EXPECT_EQ(Log("stdout.log"), "started\n");
+  // The task ended while its descendant still lives.
+  const pid_t background = std::stoi(Log("bg.pid"));
+  EXPECT_EQ(kill(background, 0), 0);
+  kill(background, SIGKILL);
+}
+
+TEST_F(CommandExecTest, TimeoutEndsTheProcessGroup) {
+  TaskOutcome outcome = Run({"/bin/sh", "-c", "echo waiting >&2; sleep 30; sleep 30"}, 0.5);
+  ASSERT_FALSE(outcome.ok);
+  EXPECT_EQ(outcome.failure, FailureKind::kTimeout);
+  EXPECT_NE(outcome.error.find("timed out after 0.5 s"), std::string::npos) << outcome.error;
+  EXPECT_NE(outcome.error.find("stderr: waiting"), std::string::npos) << outcome.error;
+}
+
+}  // namespace
+}  // namespace fai
