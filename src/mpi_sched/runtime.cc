@@ -3,6 +3,7 @@
 #include <mpi.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <thread>
 
@@ -18,6 +19,20 @@ int LauncherRank() {
 }
 
 namespace {
+
+// When every rank of the job runs on this host (or the process runs alone, without a launcher),
+// MPI needs no network fabric, yet Open MPI's start-up still probes each one: the PSM, PSM2 and
+// OFI transports cost about 0.2 s per rank on a host without such hardware. Unless the user chose
+// a PML, ask for ob1, which carries messages between the host's ranks through shared memory.
+void PreferSharedMemoryOnOneHost() {
+  if (std::getenv("OMPI_MCA_pml") != nullptr) return;
+  const char* size = std::getenv("OMPI_COMM_WORLD_SIZE");
+  const char* local = std::getenv("OMPI_COMM_WORLD_LOCAL_SIZE");
+  const bool launched = std::getenv("OMPI_COMM_WORLD_RANK") != nullptr || std::getenv("PMIX_RANK") != nullptr ||
+                        std::getenv("PMI_RANK") != nullptr || std::getenv("SLURM_PROCID") != nullptr;
+  const bool one_host = size != nullptr && local != nullptr && std::strcmp(size, local) == 0;
+  if (one_host || !launched) setenv("OMPI_MCA_pml", "ob1", 0);
+}
 
 // Every worker's host facts: ranks sharing a node are found with a shared-memory split.
 HostFacts GatherHostFacts(MPI_Comm world) {
@@ -66,6 +81,7 @@ int RunRuntime(const ModuleRegistry& registry, const RuntimeOptions& options, co
   int initialized = 0;
   MPI_Initialized(&initialized);
   if (!initialized) {
+    PreferSharedMemoryOnOneHost();
     int provided = 0;
     MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided);
   }
