@@ -46,9 +46,18 @@ void Master::Dispatch() {
   std::vector<struct Dispatch> placed = scheduler_->Schedule();
   if (placed.empty()) return;
   std::map<int, RunBatch> batches;
+  std::map<int, size_t> per_rank;
+  for (const struct Dispatch& d : placed) ++per_rank[d.rank];
+  for (auto& [rank, n] : per_rank) batches[rank].tasks.reserve(n);  // each order moves once
   for (struct Dispatch& d : placed) {
+    std::vector<TaskOrder>& batch = batches[d.rank].tasks;
     auto spare = spare_.find(d.task);
-    TaskOrder order = spare != spare_.end() ? spare->second : std::move(orders_[d.task]);
+    if (spare != spare_.end()) {
+      batch.push_back(spare->second);
+    } else {
+      batch.push_back(std::move(orders_[d.task]));
+    }
+    TaskOrder& order = batch.back();
     ++attempts_[d.task];
     order.fetch = std::move(d.fetch);
     order.cpus = d.grant.cpus();

@@ -7,6 +7,7 @@
 #ifndef FAI_MPI_SCHED_MASTER_H_
 #define FAI_MPI_SCHED_MASTER_H_
 
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -80,7 +81,8 @@ class Master {
   Transport* transport_;
   MasterOptions options_;
   std::unique_ptr<Scheduler> scheduler_;
-  std::vector<TaskOrder> orders_;       // by task id; moved out when dispatched
+  std::deque<TaskOrder> orders_;        // by task id; moved out when dispatched (a deque: no
+                                        // reallocation moves them as it grows)
   std::vector<int> attempts_;           // by task id
   std::map<uint64_t, TaskOrder> spare_; // copies of orders that may be retried
   std::string fail_fast_reason_;
