@@ -178,6 +178,7 @@ uint64_t WorkerApi::Submit(TaskOrder order, const Resources& request, std::vecto
     reply = submits_[req.request].get_future();
     outbox_.push_back({Tag::kSubmit, ToBytes(req)});
   }
+  wake_();
   return reply.get();
 }
 
@@ -189,6 +190,7 @@ std::string WorkerApi::Get(ObjectId object) {
     reply = gets_[req.request].get_future();
     outbox_.push_back({Tag::kGet, ToBytes(req)});
   }
+  wake_();
   return reply.get();
 }
 
@@ -254,7 +256,7 @@ uint64_t MasterApi::Enqueue(TaskOrder order, const Resources& request, std::vect
   // Every submission goes through this queue in order, so the id handed out now is the one the
   // scheduler will give (ids are dense in submission order): remote() need not wait.
   const uint64_t id = next_id_++;
-  requests_.push_back([this, id, order = std::move(order), request, deps = std::move(deps)]() mutable {
+  Request([this, id, order = std::move(order), request, deps = std::move(deps)]() mutable {
     SchedulerTask task;
     task.request = request;
     task.deps = std::move(deps);
@@ -263,8 +265,15 @@ uint64_t MasterApi::Enqueue(TaskOrder order, const Resources& request, std::vect
     const uint64_t submitted = master_->Submit(std::move(order), std::move(task));
     if (submitted != id) throw std::logic_error("task ids out of step");
   });
-  wake_.notify_one();
   return id;
+}
+
+void MasterApi::Request(std::function<void()> request) {
+  requests_.push_back(std::move(request));
+  if (serve_sleeping_) {
+    serve_sleeping_ = false;
+    master_->mutable_transport().Wake();
+  }
 }
 
 uint64_t MasterApi::Submit(TaskOrder order, const Resources& request, std::vector<ObjectId> deps) {
@@ -277,12 +286,11 @@ std::string MasterApi::Get(ObjectId object) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (auto cached = inline_results_.find(object); cached != inline_results_.end()) return cached->second;
-    requests_.push_back([this, reply, object] {
+    Request([this, reply, object] {
       local_gets_.insert({object, reply});
       Answer(object);
     });
   }
-  wake_.notify_one();
   return bytes.get();
 }
 
@@ -426,7 +434,7 @@ void MasterApi::HandleMessage(Envelope& env) {
 }
 
 void MasterApi::Serve(const std::atomic<bool>& done) {
-  IdleBackoff backoff;
+  IdleBackoff backoff(master_->mutable_transport().wakes_on_arrival());
   auto on_result = [this](TaskResult&& r) { HandleResult(std::move(r)); };
   auto on_message = [this](Envelope& env) { HandleMessage(env); };
   while (true) {
@@ -445,11 +453,17 @@ void MasterApi::Serve(const std::atomic<bool>& done) {
     }
     if (active) {
       backoff.Reset();
-    } else {
-      // Idle: wait for the program's next request, or the back-off for messages.
-      std::unique_lock<std::mutex> lock(mu_);
-      if (requests_.empty()) wake_.wait_for(lock, backoff.Next());
+      continue;
     }
+    // Idle: until a message or the program's next request (which Wakes the transport).
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      serve_sleeping_ = requests_.empty();
+      if (!serve_sleeping_) continue;
+    }
+    master_->mutable_transport().Wait(backoff.Next());
+    std::lock_guard<std::mutex> lock(mu_);
+    serve_sleeping_ = false;
   }
 }
 
@@ -476,6 +490,7 @@ int Main(int /*argc*/, char** /*argv*/, const std::function<int()>& program, con
         status = 1;
       }
       done.store(true);
+      master.mutable_transport().Wake();
     });
     api.Serve(done);
     user.join();

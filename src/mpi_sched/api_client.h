@@ -10,6 +10,7 @@
 
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <future>
 #include <map>
 #include <memory>
@@ -46,6 +47,8 @@ void SetTaskApi(ApiClient* client, uint64_t task);
 // moves messages (TakeOutbox, OnSubmitted, OnGetReply, OnObject). Thread-safe.
 class WorkerApi : public ApiClient {
  public:
+  // `wake` tells the communication thread that the outbox has something.
+  explicit WorkerApi(std::function<void()> wake) : wake_(std::move(wake)) {}
   uint64_t Submit(TaskOrder order, const Resources& request, std::vector<ObjectId> deps) override;
   std::string Get(ObjectId object) override;
   std::vector<uint64_t> Wait(const std::vector<uint64_t>& ids, size_t n, double timeout_s) override;
@@ -58,6 +61,7 @@ class WorkerApi : public ApiClient {
   void OnObject(ObjectId object, const Dict& value);
 
  private:
+  const std::function<void()> wake_;
   std::mutex mu_;
   uint64_t next_request_ = 1;
   std::vector<std::pair<Tag, std::string>> outbox_;
@@ -78,6 +82,8 @@ class MasterApi : public ApiClient {
   void Serve(const std::atomic<bool>& done);
 
  private:
+  // Queues a request for the master's thread (mu_ held), waking it when it sleeps.
+  void Request(std::function<void()> request);
   // Queues a submission and returns the id the scheduler will give it.
   uint64_t Enqueue(TaskOrder order, const Resources& request, std::vector<ObjectId> deps);
   void HandleResult(TaskResult&& r);
@@ -89,8 +95,8 @@ class MasterApi : public ApiClient {
   uint64_t next_id_;                              // the id the next queued task will get (mu_)
   std::mutex mu_;
   std::condition_variable cv_;                    // a task finished (for Wait)
-  std::condition_variable wake_;                  // a request arrived (for Serve)
   std::deque<std::function<void()>> requests_;    // run on the master's thread, in order
+  bool serve_sleeping_ = false;                   // Serve waits: a request must Wake it (mu_)
   struct Outcome {
     bool ok = false;
     int rank = -1;

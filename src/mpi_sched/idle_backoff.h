@@ -1,7 +1,11 @@
-// IdleBackoff: how long a communication loop waits when a pass found nothing to do. It first
-// yields a few passes, then waits about an eighth of the time since the last activity, between
-// 20 µs and 2 ms: a loop that was busy a moment ago (short tasks finishing) looks again soon, one
-// idle for long (an hour-long task) wakes rarely. Any activity resets it.
+// IdleBackoff: how long a communication loop waits when a pass found nothing to do. After a few
+// passes that do not wait, it waits:
+// - where the transport wakes the loop when a message arrives (Transport::wakes_on_arrival), and
+//   everything else that gives the loop work wakes it too, 2 ms: the wait is only a safety net;
+// - otherwise (ranks on other hosts), an eighth of the time since the last activity, from 20 µs
+//   up to 2 ms, so that a loop busy a moment ago (short tasks finishing) looks again soon and one
+//   idle for long (an hour-long task) wakes rarely.
+// Any activity resets it.
 #ifndef FAI_MPI_SCHED_IDLE_BACKOFF_H_
 #define FAI_MPI_SCHED_IDLE_BACKOFF_H_
 
@@ -13,20 +17,25 @@ namespace fai {
 class IdleBackoff {
  public:
   using Clock = std::chrono::steady_clock;
-  static constexpr std::chrono::microseconds kMin{20};
   static constexpr std::chrono::microseconds kMax{2000};
 
+  static constexpr std::chrono::microseconds kMin{20};
+
+  explicit IdleBackoff(bool woken_on_arrival) : woken_on_arrival_(woken_on_arrival) {}
+
   void Reset() { idle_passes_ = 0; }
-  // The wait for this idle pass (zero: just yield).
+  // The wait for this idle pass (zero: look again at once).
   std::chrono::microseconds Next() {
     if (idle_passes_++ == 0) idle_since_ = Clock::now();
     if (idle_passes_ <= kSpinPasses) return std::chrono::microseconds(0);
+    if (woken_on_arrival_) return kMax;
     const auto idle = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - idle_since_);
     return std::clamp(idle / 8, kMin, kMax);
   }
 
  private:
-  static constexpr int kSpinPasses = 16;
+  static constexpr int kSpinPasses = 4;
+  const bool woken_on_arrival_;
   int idle_passes_ = 0;
   Clock::time_point idle_since_;
 };

@@ -11,8 +11,11 @@ class LocalTransport : public Transport {
     ++stats_.messages_sent;
     stats_.bytes_sent += payload.size();
     LocalHub::Mailbox& box = *hub_->boxes_[dest];
-    std::lock_guard<std::mutex> lock(box.mu);
-    box.queue.push_back(Envelope{rank_, tag, std::move(payload)});
+    {
+      std::lock_guard<std::mutex> lock(box.mu);
+      box.queue.push_back(Envelope{rank_, tag, std::move(payload)});
+    }
+    box.arrived.notify_one();
   }
   bool TryReceive(Envelope* out) override {
     LocalHub::Mailbox& box = *hub_->boxes_[rank_];
@@ -26,6 +29,21 @@ class LocalTransport : public Transport {
     return true;
   }
   bool Flush() override { return true; }
+  void Wait(std::chrono::microseconds timeout) override {
+    LocalHub::Mailbox& box = *hub_->boxes_[rank_];
+    std::unique_lock<std::mutex> lock(box.mu);
+    box.arrived.wait_for(lock, timeout, [&] { return !box.queue.empty() || box.woken; });
+    box.woken = false;
+  }
+  bool wakes_on_arrival() const override { return true; }
+  void Wake() override {
+    LocalHub::Mailbox& box = *hub_->boxes_[rank_];
+    {
+      std::lock_guard<std::mutex> lock(box.mu);
+      box.woken = true;
+    }
+    box.arrived.notify_one();
+  }
 
  private:
   LocalHub* hub_;

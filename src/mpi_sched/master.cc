@@ -9,12 +9,12 @@ namespace fai {
 
 std::vector<WorkerCapacity> Master::Handshake() {
   std::map<int, WorkerCapacity> by_rank;
-  IdleBackoff backoff;
+  IdleBackoff backoff(transport_->wakes_on_arrival());
   std::vector<Envelope> early;
   while (static_cast<int>(by_rank.size()) < transport_->size() - 1) {
     Envelope env;
     if (!transport_->TryReceive(&env)) {
-      std::this_thread::sleep_for(backoff.Next());
+      transport_->Wait(backoff.Next());
       continue;
     }
     backoff.Reset();
@@ -65,7 +65,6 @@ void Master::Dispatch() {
     const WorkerCapacity& cap = scheduler_->ledger().worker(d.grant.worker);
     order.gpus.clear();
     for (int dev : d.grant.gpu_devices) order.gpus.push_back(cap.gpu_ids[dev]);
-    batches[d.rank].tasks.push_back(std::move(order));
   }
   for (auto& [rank, batch] : batches) transport_->SendMessage(rank, Tag::kRun, batch);
 }
@@ -145,14 +144,14 @@ bool Master::Pump(const std::function<void(TaskResult&&)>& on_result,
 }
 
 void Master::RunUntilIdle(const std::function<void(TaskResult&&)>& on_result) {
-  IdleBackoff backoff;
+  IdleBackoff backoff(transport_->wakes_on_arrival());
   ReportSkipped(on_result);
   Dispatch();
   while (!scheduler_->Idle()) {
     if (Pump(on_result, nullptr)) {
       backoff.Reset();
     } else {
-      std::this_thread::sleep_for(backoff.Next());
+      transport_->Wait(backoff.Next());
     }
   }
   SendFrees();

@@ -1,17 +1,79 @@
 #include "mpi_sched/mpi_transport.h"
 
+#include <poll.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstddef>
+#include <cstring>
 #include <stdexcept>
+#include <thread>
 
 namespace fai {
 
 MpiTransport::MpiTransport(MPI_Comm comm) : comm_(comm) {
   MPI_Comm_rank(comm_, &rank_);
   MPI_Comm_size(comm_, &size_);
+  ring_due_.assign(size_, 0);
+  OpenDoorbells();
 }
 
 MpiTransport::~MpiTransport() {
   // Sends still in flight must complete before their buffers go away.
   for (Pending& p : pending_) MPI_Wait(&p.request, MPI_STATUS_IGNORE);
+  if (doorbell_ >= 0) close(doorbell_);
+}
+
+void MpiTransport::OpenDoorbells() {
+  struct Name {
+    int32_t length = 0;  // of the abstract name; 0: none
+    char bytes[sizeof(sockaddr_un::sun_path)] = {};
+  } mine;
+  doorbell_ = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (doorbell_ >= 0) {
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    // Autobind: binding just the family makes the kernel pick a unique abstract name.
+    socklen_t length = sizeof(sa_family_t);
+    const bool bound = bind(doorbell_, reinterpret_cast<sockaddr*>(&address), length) == 0;
+    length = sizeof address;
+    if (bound &&
+        getsockname(doorbell_, reinterpret_cast<sockaddr*>(&address), &length) == 0 &&
+        length > offsetof(sockaddr_un, sun_path)) {
+      mine.length = static_cast<int32_t>(length - offsetof(sockaddr_un, sun_path));
+      std::memcpy(mine.bytes, address.sun_path, static_cast<size_t>(mine.length));
+    } else {
+      close(doorbell_);
+      doorbell_ = -1;
+    }
+  }
+  // Only ranks that share this host can ring each other.
+  MPI_Comm host;
+  MPI_Comm_split_type(comm_, MPI_COMM_TYPE_SHARED, rank_, MPI_INFO_NULL, &host);
+  int host_size = 0;
+  MPI_Comm_size(host, &host_size);
+  std::vector<Name> names(static_cast<size_t>(host_size));
+  std::vector<int> ranks(static_cast<size_t>(host_size));
+  MPI_Allgather(&mine, sizeof mine, MPI_BYTE, names.data(), sizeof mine, MPI_BYTE, host);
+  MPI_Allgather(&rank_, 1, MPI_INT, ranks.data(), 1, MPI_INT, host);
+  MPI_Comm_free(&host);
+  peers_.assign(static_cast<size_t>(size_), Doorbell{});
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (names[i].length <= 0) continue;
+    Doorbell& d = peers_[static_cast<size_t>(ranks[i])];
+    d.address.sun_family = AF_UNIX;
+    std::memcpy(d.address.sun_path, names[i].bytes, static_cast<size_t>(names[i].length));
+    d.length = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + static_cast<size_t>(names[i].length));
+  }
+  every_peer_rings_ = doorbell_ >= 0 && std::all_of(peers_.begin(), peers_.end(), [](const Doorbell& d) { return d.length > 0; });
+}
+
+void MpiTransport::Ring(int rank) const {
+  const Doorbell& d = peers_[static_cast<size_t>(rank)];
+  if (doorbell_ < 0 || d.length == 0) return;
+  const char ring = 1;
+  // A full socket (EAGAIN) has rung already; any other failure leaves the wait to its clock.
+  (void)sendto(doorbell_, &ring, 1, MSG_DONTWAIT, reinterpret_cast<const sockaddr*>(&d.address), d.length);
 }
 
 void MpiTransport::Send(int dest, Tag tag, std::string payload) {
@@ -23,12 +85,20 @@ void MpiTransport::Send(int dest, Tag tag, std::string payload) {
   Pending& p = pending_.back();
   MPI_Isend(p.payload.data(), static_cast<int>(p.payload.size()), MPI_BYTE, dest, static_cast<int>(tag), comm_,
             &p.request);
+  if (!ring_due_[static_cast<size_t>(dest)]) {
+    ring_due_[static_cast<size_t>(dest)] = 1;
+    to_ring_.push_back(dest);
+  }
 }
 
 bool MpiTransport::TryReceive(Envelope* out) {
   int flag = 0;
   MPI_Status status;
   MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, comm_, &flag, &status);
+  // Open MPI's ob1 looks for a match before it progresses: what arrived since the last call is
+  // found by the next one. Without this second look, a loop woken by a message would miss it
+  // and sleep again.
+  if (!flag) MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, comm_, &flag, &status);
   if (!flag) return false;
   int count = 0;
   MPI_Get_count(&status, MPI_BYTE, &count);
@@ -48,7 +118,30 @@ bool MpiTransport::Flush() {
     MPI_Test(&it->request, &done, MPI_STATUS_IGNORE);
     it = done ? pending_.erase(it) : std::next(it);
   }
+  // Rung after the sends started: a receiver woken by the ring finds the message (or finds it on
+  // a later pass, when a large one still needs this rank's progress).
+  for (int dest : to_ring_) {
+    Ring(dest);
+    ring_due_[static_cast<size_t>(dest)] = 0;
+  }
+  to_ring_.clear();
   return pending_.empty();
 }
+
+void MpiTransport::Wait(std::chrono::microseconds timeout) {
+  if (timeout.count() <= 0) return;
+  if (doorbell_ < 0) {
+    std::this_thread::sleep_for(timeout);
+    return;
+  }
+  pollfd p{doorbell_, POLLIN, 0};
+  const timespec limit{static_cast<time_t>(timeout.count() / 1000000), static_cast<long>(timeout.count() % 1000000) * 1000};
+  (void)ppoll(&p, 1, &limit, nullptr);
+  char rings[256];
+  while (recv(doorbell_, rings, sizeof rings, MSG_DONTWAIT) > 0) {
+  }
+}
+
+void MpiTransport::Wake() { Ring(rank_); }
 
 }  // namespace fai

@@ -2,10 +2,11 @@
 // talk only to this interface; MpiTransport carries it over MPI, LocalHub over in-process queues
 // (the one-rank run, and tests that run several "ranks" as threads).
 //
-// A Transport is used by one thread only (its rank's communication thread).
+// A Transport is used by one thread only (its rank's communication thread), except Wake().
 #ifndef FAI_MPI_SCHED_TRANSPORT_H_
 #define FAI_MPI_SCHED_TRANSPORT_H_
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -42,8 +43,16 @@ class Transport {
   virtual void Send(int dest, Tag tag, std::string payload) = 0;
   // Takes one arrived message if there is one.
   virtual bool TryReceive(Envelope* out) = 0;
-  // Completes finished sends. Returns true when nothing is left in flight.
+  // Completes finished sends and tells the receivers that messages are there. Returns true when
+  // nothing is left in flight.
   virtual bool Flush() = 0;
+  // Waits until a message may have arrived or Wake() was called (since the previous Wait), or
+  // `timeout` passed. It may return early; callers look for messages and wait again.
+  virtual void Wait(std::chrono::microseconds timeout) = 0;
+  // Ends the current or the next Wait(). Any thread of this process may call it.
+  virtual void Wake() = 0;
+  // Whether a message from any rank ends a Wait() (else Wait() finds some only at its timeout).
+  virtual bool wakes_on_arrival() const = 0;
   const TrafficStats& stats() const { return stats_; }
 
   template <typename T>
@@ -66,7 +75,9 @@ class LocalHub {
   friend class LocalTransport;
   struct Mailbox {
     std::mutex mu;
+    std::condition_variable arrived;
     std::deque<Envelope> queue;
+    bool woken = false;
   };
   std::vector<std::unique_ptr<Mailbox>> boxes_;
 };

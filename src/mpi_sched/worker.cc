@@ -4,10 +4,12 @@
 #include <cmath>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <set>
 #include <thread>
 #include <unordered_map>
+#include <utility>
 
 #include "mpi_sched/api_client.h"
 #include "mpi_sched/idle_backoff.h"
@@ -36,11 +38,12 @@ struct Finished {
 // Threads that run jobs. It keeps `base_threads` threads (the worker's whole CPUs) and adds one
 // whenever a job has waited too long with every thread busy (tasks that block, like commands
 // and sleeps, must not hold up granted tasks). Finished jobs are collected by the communication
-// thread, which is woken only when a batch is worth sending: the queue ran dry or many finished.
+// thread; while it sleeps (Idle) it is woken through `wake` only when a batch is worth sending:
+// the queue ran dry or many finished.
 class TaskPool {
  public:
-  TaskPool(const ModuleRegistry* registry, size_t base_threads, ApiClient* api)
-      : registry_(registry), api_(api), base_threads_(std::max<size_t>(1, base_threads)) {}
+  TaskPool(const ModuleRegistry* registry, size_t base_threads, ApiClient* api, std::function<void()> wake)
+      : registry_(registry), api_(api), wake_(std::move(wake)), base_threads_(std::max<size_t>(1, base_threads)) {}
   ~TaskPool() {
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -60,25 +63,27 @@ class TaskPool {
     }
   }
 
-  // Adds a thread when the oldest queued job has waited longer than `patience` with no thread idle.
-  void GrowIfStuck(std::chrono::microseconds patience) {
+  // Adds a thread when the oldest queued job has waited `patience` with no thread idle. Returns
+  // whether a job still waits so (the caller must look again within `patience`).
+  bool GrowIfStuck(std::chrono::microseconds patience) {
     std::lock_guard<std::mutex> lock(mu_);
-    if (jobs_.empty() || idle_ > 0) return;
-    if (std::chrono::steady_clock::now() - jobs_.front().queued < patience) return;
+    if (jobs_.empty() || idle_ > 0) return false;
+    if (std::chrono::steady_clock::now() - jobs_.front().queued < patience) return true;
     threads_.emplace_back([this] { Loop(); });
+    return false;
   }
 
-  // Takes finished jobs, waiting up to `wait` when there are none.
-  std::vector<Finished> TakeFinished(std::chrono::microseconds wait) {
-    std::unique_lock<std::mutex> lock(mu_);
-    if (finished_.empty() && wait.count() > 0) {
-      collector_waiting_ = true;
-      done_cv_.wait_for(lock, wait);
-      collector_waiting_ = false;
-    }
-    std::vector<Finished> out;
-    out.swap(finished_);
-    return out;
+  std::vector<Finished> TakeFinished() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return std::exchange(finished_, {});
+  }
+
+  // The collector is about to sleep (true) or is awake again (false). Returns false, and stays
+  // awake, when a finished job is already waiting.
+  bool SetCollectorIdle(bool idle) {
+    std::lock_guard<std::mutex> lock(mu_);
+    collector_idle_ = idle && finished_.empty();
+    return !idle || collector_idle_;
   }
 
  private:
@@ -107,32 +112,37 @@ class TaskPool {
       job.inputs.clear();
       lock.lock();
       finished_.push_back(std::move(f));
-      if (collector_waiting_ && (jobs_.empty() || finished_.size() >= kBatch)) done_cv_.notify_one();
+      if (collector_idle_ && (jobs_.empty() || finished_.size() >= kBatch)) {
+        collector_idle_ = false;
+        wake_();
+      }
     }
   }
 
   const ModuleRegistry* registry_;
   ApiClient* api_;
+  const std::function<void()> wake_;
   const size_t base_threads_;
   std::mutex mu_;
   std::condition_variable work_cv_;
-  std::condition_variable done_cv_;
   std::deque<Queued> jobs_;
   std::vector<Finished> finished_;
   std::vector<std::thread> threads_;
   size_t idle_ = 0;
-  bool collector_waiting_ = false;
+  bool collector_idle_ = false;
   bool stopping_ = false;
 };
 
 class WorkerLoop {
  public:
   WorkerLoop(Transport* t, const ModuleRegistry* registry, const WorkerCapacity& capacity)
-      : transport_(t), pool_(registry, static_cast<size_t>(std::ceil(capacity.cpus)), &api_) {}
+      : transport_(t),
+        api_([t] { t->Wake(); }),
+        pool_(registry, static_cast<size_t>(std::ceil(capacity.cpus)), &api_, [t] { t->Wake(); }) {}
 
   void Run(const WorkerCapacity& capacity) {
     transport_->SendMessage(0, Tag::kHello, WorkerHello{capacity});
-    IdleBackoff backoff;
+    IdleBackoff backoff(transport_->wakes_on_arrival());
     while (!shutdown_ || running_ > 0) {
       bool active = false;
       Envelope env;
@@ -140,7 +150,7 @@ class WorkerLoop {
         Handle(env);
         active = true;
       }
-      std::vector<Finished> finished = pool_.TakeFinished(active ? std::chrono::microseconds(0) : backoff.Next());
+      std::vector<Finished> finished = pool_.TakeFinished();
       if (!finished.empty()) {
         Complete(std::move(finished));
         active = true;
@@ -149,9 +159,16 @@ class WorkerLoop {
         transport_->Send(0, tag, std::move(payload));
         active = true;
       }
-      pool_.GrowIfStuck(std::chrono::microseconds(500));
+      constexpr std::chrono::microseconds kPatience(500);
+      const bool stuck = pool_.GrowIfStuck(kPatience);
       transport_->Flush();
-      if (active) backoff.Reset();
+      if (active) {
+        backoff.Reset();
+      } else if (pool_.SetCollectorIdle(true)) {
+        // Until a message, a finished batch or a nested call's request (they Wake the transport).
+        transport_->Wait(stuck ? std::min(backoff.Next(), kPatience / 4) : backoff.Next());
+        pool_.SetCollectorIdle(false);
+      }
     }
     while (!transport_->Flush()) std::this_thread::yield();
   }
