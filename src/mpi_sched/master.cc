@@ -46,18 +46,9 @@ void Master::Dispatch() {
   std::vector<struct Dispatch> placed = scheduler_->Schedule();
   if (placed.empty()) return;
   std::map<int, RunBatch> batches;
-  std::map<int, size_t> per_rank;
-  for (const struct Dispatch& d : placed) ++per_rank[d.rank];
-  for (auto& [rank, n] : per_rank) batches[rank].tasks.reserve(n);  // each order moves once
   for (struct Dispatch& d : placed) {
-    std::vector<TaskOrder>& batch = batches[d.rank].tasks;
     auto spare = spare_.find(d.task);
-    if (spare != spare_.end()) {
-      batch.push_back(spare->second);
-    } else {
-      batch.push_back(std::move(orders_[d.task]));
-    }
-    TaskOrder& order = batch.back();
+    TaskOrder& order = spare != spare_.end() ? spare->second : orders_[d.task];
     ++attempts_[d.task];
     order.fetch = std::move(d.fetch);
     order.cpus = d.grant.cpus();
@@ -65,8 +56,12 @@ void Master::Dispatch() {
     const WorkerCapacity& cap = scheduler_->ledger().worker(d.grant.worker);
     order.gpus.clear();
     for (int dev : d.grant.gpu_devices) order.gpus.push_back(cap.gpu_ids[dev]);
+    batches[d.rank].outgoing.push_back(&order);
   }
   for (auto& [rank, batch] : batches) transport_->SendMessage(rank, Tag::kRun, batch);
+  // Sent: only an order that may be retried is still needed.
+  for (const struct Dispatch& d : placed)
+    if (!spare_.count(d.task)) orders_[d.task] = TaskOrder();
 }
 
 void Master::SendFrees() {

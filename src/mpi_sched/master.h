@@ -81,8 +81,8 @@ class Master {
   Transport* transport_;
   MasterOptions options_;
   std::unique_ptr<Scheduler> scheduler_;
-  std::deque<TaskOrder> orders_;        // by task id; moved out when dispatched (a deque: no
-                                        // reallocation moves them as it grows)
+  std::deque<TaskOrder> orders_;        // by task id; cleared once sent (a deque: growing
+                                        // does not move them)
   std::vector<int> attempts_;           // by task id
   std::map<uint64_t, TaskOrder> spare_; // copies of orders that may be retried
   std::string fail_fast_reason_;

@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include <boost/serialization/split_member.hpp>
+
 #include "common/value_serialization.h"
 #include "fai/value.h"
 #include "mpi_sched/slot_ledger.h"
@@ -92,12 +94,25 @@ struct TaskOrder {
   }
 };
 
+// The master sends the orders it holds (`outgoing`: not copied into the message's struct); the
+// worker reads them into `tasks`.
 struct RunBatch {
   std::vector<TaskOrder> tasks;
+  std::vector<const TaskOrder*> outgoing;
   template <class A>
-  void serialize(A& ar, unsigned) {
-    ar & tasks;
+  void save(A& ar, unsigned) const {
+    const uint64_t n = outgoing.size();
+    ar << n;
+    for (const TaskOrder* order : outgoing) ar << *order;
   }
+  template <class A>
+  void load(A& ar, unsigned) {
+    uint64_t n = 0;
+    ar >> n;
+    tasks.resize(n);
+    for (TaskOrder& order : tasks) ar >> order;
+  }
+  BOOST_SERIALIZATION_SPLIT_MEMBER()
 };
 
 struct TaskDone {
@@ -200,5 +215,26 @@ struct GetReply {
 };
 
 }  // namespace fai
+
+// Messages are read by the same build that wrote them: no class versions, no object tracking
+// (each costs a lookup per object written).
+#define FAI_WIRE_PLAIN(T)                                                            \
+  BOOST_CLASS_IMPLEMENTATION(T, boost::serialization::object_serializable)          \
+  BOOST_CLASS_TRACKING(T, boost::serialization::track_never)
+FAI_WIRE_PLAIN(fai::WorkerHello)
+FAI_WIRE_PLAIN(fai::InputBinding)
+FAI_WIRE_PLAIN(fai::ObjectLocation)
+FAI_WIRE_PLAIN(fai::TaskOrder)
+FAI_WIRE_PLAIN(fai::RunBatch)
+FAI_WIRE_PLAIN(fai::TaskDone)
+FAI_WIRE_PLAIN(fai::DoneBatch)
+FAI_WIRE_PLAIN(fai::FetchRequest)
+FAI_WIRE_PLAIN(fai::ObjectBatch)
+FAI_WIRE_PLAIN(fai::FreeObjects)
+FAI_WIRE_PLAIN(fai::SubmitRequest)
+FAI_WIRE_PLAIN(fai::SubmitReply)
+FAI_WIRE_PLAIN(fai::GetRequest)
+FAI_WIRE_PLAIN(fai::GetReply)
+#undef FAI_WIRE_PLAIN
 
 #endif  // FAI_MPI_SCHED_WIRE_H_
