@@ -256,16 +256,20 @@ uint64_t MasterApi::Enqueue(TaskOrder order, const Resources& request, std::vect
   // Every submission goes through this queue in order, so the id handed out now is the one the
   // scheduler will give (ids are dense in submission order): remote() need not wait.
   const uint64_t id = next_id_++;
+  calls_.emplace_back().function = order.module_id;
   Request([this, id, order = std::move(order), request, deps = std::move(deps)]() mutable {
     SchedulerTask task;
     task.request = request;
     task.deps = std::move(deps);
     task.keep_output = true;  // a Ref may be read at any time
-    functions_[id] = order.module_id;
     const uint64_t submitted = master_->Submit(std::move(order), std::move(task));
     if (submitted != id) throw std::logic_error("task ids out of step");
   });
   return id;
+}
+
+MasterApi::Call* MasterApi::Find(ObjectId id) {
+  return id >= first_id_ && id - first_id_ < calls_.size() ? &calls_[id - first_id_] : nullptr;
 }
 
 void MasterApi::Request(std::function<void()> request) {
@@ -285,7 +289,7 @@ std::string MasterApi::Get(ObjectId object) {
   std::future<std::string> bytes = reply->get_future();
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (auto cached = inline_results_.find(object); cached != inline_results_.end()) return cached->second;
+    if (const Call* call = Find(object); call && call->finished && call->ok && call->result) return *call->result;
     Request([this, reply, object] {
       local_gets_.insert({object, reply});
       Answer(object);
@@ -299,7 +303,7 @@ std::vector<uint64_t> MasterApi::Wait(const std::vector<uint64_t>& ids, size_t n
   auto done = [&] {
     std::vector<uint64_t> out;
     for (uint64_t id : ids)
-      if (finished_.count(id)) out.push_back(id);
+      if (const Call* call = Find(id); call && call->finished) out.push_back(id);
     return out;
   };
   auto enough = [&] { return done().size() >= std::min(n, ids.size()); };
@@ -314,12 +318,14 @@ std::vector<uint64_t> MasterApi::Wait(const std::vector<uint64_t>& ids, size_t n
 void MasterApi::HandleResult(TaskResult&& r) {
   {
     std::lock_guard<std::mutex> lock(mu_);
-    Outcome& o = finished_[r.task];
-    o.ok = r.state == TaskState::kSucceeded;
-    o.rank = r.rank;
-    o.error = r.error;
+    Call* call = Find(r.task);
+    if (call == nullptr) return;
+    call->finished = true;
+    call->ok = r.state == TaskState::kSucceeded;
+    call->rank = r.rank;
+    call->error = std::move(r.error);
     if (auto it = r.shipped.find("result"); it != r.shipped.end() && it->second.kind() == ValueKind::kBlob)
-      inline_results_[r.task] = it->second.as_blob().bytes;
+      call->result = std::move(std::get<Blob>(it->second.mutable_storage()).bytes);
   }
   cv_.notify_all();
   Answer(r.task);
@@ -327,34 +333,29 @@ void MasterApi::HandleResult(TaskResult&& r) {
 
 // Serves the gets waiting for `object` once its task has ended (master thread).
 void MasterApi::Answer(ObjectId object) {
-  Outcome outcome;
+  auto [first, last] = local_gets_.equal_range(object);
+  auto [rfirst, rlast] = remote_gets_.equal_range(object);
+  if (first == last && rfirst == rlast) return;
+  Call call;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    auto it = finished_.find(object);
-    if (it == finished_.end()) return;
-    outcome = it->second;
+    const Call* found = Find(object);
+    if (found == nullptr || !found->finished) return;
+    call = *found;
   }
-  const std::string function = functions_.count(object) ? functions_[object] : "task " + std::to_string(object);
-  auto [first, last] = local_gets_.equal_range(object);
   if (first != last) {
-    std::optional<std::string> inline_bytes;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (auto it = inline_results_.find(object); it != inline_results_.end()) inline_bytes = it->second;
-    }
-    if (outcome.ok && inline_bytes) {
-      for (auto it = first; it != last; ++it) it->second->set_value(*inline_bytes);
-    } else if (outcome.ok) {
+    if (call.ok && call.result) {
+      for (auto it = first; it != last; ++it) it->second->set_value(*call.result);
+    } else if (call.ok) {
       const int holder = master_->scheduler().Holder(object);
       master_->mutable_transport().SendMessage(holder, Tag::kFetch, FetchRequest{{object}});
       for (auto it = first; it != last; ++it) fetching_.insert({object, it->second});
     } else {
       for (auto it = first; it != last; ++it)
-        it->second->set_exception(std::make_exception_ptr(TaskError(function, outcome.rank, outcome.error)));
+        it->second->set_exception(std::make_exception_ptr(TaskError(call.function, call.rank, call.error)));
     }
     local_gets_.erase(first, last);
   }
-  auto [rfirst, rlast] = remote_gets_.equal_range(object);
   for (auto it = rfirst; it != rlast; ++it) blocked_.push_back(it->second);
   remote_gets_.erase(rfirst, rlast);
   RetryBlocked();
@@ -367,19 +368,18 @@ void MasterApi::RetryBlocked() {
       ++it;
       continue;
     }
-    Outcome outcome;
+    GetReply reply;
     {
       std::lock_guard<std::mutex> lock(mu_);
-      outcome = finished_.at(it->request.object);
+      const Call& call = *Find(it->request.object);
+      reply.ok = call.ok;
+      reply.function = call.function;
+      reply.rank = call.rank;
+      reply.error = call.error;
     }
-    GetReply reply;
     reply.request = it->request.request;
     reply.object = it->request.object;
-    reply.ok = outcome.ok;
-    reply.holder = outcome.ok ? master_->scheduler().Holder(reply.object) : -1;
-    reply.function = functions_.count(reply.object) ? functions_[reply.object] : "";
-    reply.rank = outcome.rank;
-    reply.error = outcome.error;
+    reply.holder = reply.ok ? master_->scheduler().Holder(reply.object) : -1;
     master_->mutable_transport().SendMessage(it->rank, Tag::kGetReply, reply);
     it = blocked_.erase(it);
   }

@@ -73,7 +73,8 @@ class WorkerApi : public ApiClient {
 // Rank 0's side: program threads call it; the master's thread serves it in Serve().
 class MasterApi : public ApiClient {
  public:
-  explicit MasterApi(Master* master) : master_(master), next_id_(master->scheduler().size()) {}
+  explicit MasterApi(Master* master)
+      : master_(master), first_id_(master->scheduler().size()), next_id_(first_id_) {}
   uint64_t Submit(TaskOrder order, const Resources& request, std::vector<ObjectId> deps) override;
   std::string Get(ObjectId object) override;
   std::vector<uint64_t> Wait(const std::vector<uint64_t>& ids, size_t n, double timeout_s) override;
@@ -91,20 +92,26 @@ class MasterApi : public ApiClient {
   void Answer(ObjectId object);
   void RetryBlocked();
 
+  // What is known of one call (task) made through this API.
+  struct Call {
+    std::string function;
+    bool finished = false;
+    bool ok = false;
+    int rank = -1;
+    std::string error;
+    std::optional<std::string> result;            // a small result shipped back
+  };
+  // The call with this id, or nullptr (mu_ held).
+  Call* Find(ObjectId id);
+
   Master* master_;
+  const uint64_t first_id_;                       // the id of calls_[0]
   uint64_t next_id_;                              // the id the next queued task will get (mu_)
   std::mutex mu_;
   std::condition_variable cv_;                    // a task finished (for Wait)
   std::deque<std::function<void()>> requests_;    // run on the master's thread, in order
   bool serve_sleeping_ = false;                   // Serve waits: a request must Wake it (mu_)
-  struct Outcome {
-    bool ok = false;
-    int rank = -1;
-    std::string error;
-  };
-  std::map<ObjectId, Outcome> finished_;          // guarded by mu_
-  std::map<ObjectId, std::string> inline_results_; // small results shipped back (mu_)
-  std::map<ObjectId, std::string> functions_;     // master thread only
+  std::deque<Call> calls_;                        // by id - first_id_ (ids are dense); mu_
   // Gets waiting for an object: local promises and workers' requests.
   std::multimap<ObjectId, std::shared_ptr<std::promise<std::string>>> local_gets_;
   std::multimap<ObjectId, std::shared_ptr<std::promise<std::string>>> fetching_;
