@@ -95,10 +95,6 @@ bool MpiTransport::TryReceive(Envelope* out) {
   int flag = 0;
   MPI_Status status;
   MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, comm_, &flag, &status);
-  // Open MPI's ob1 looks for a match before it progresses: what arrived since the last call is
-  // found by the next one. Without this second look, a loop woken by a message would miss it
-  // and sleep again.
-  if (!flag) MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, comm_, &flag, &status);
   if (!flag) return false;
   int count = 0;
   MPI_Get_count(&status, MPI_BYTE, &count);
@@ -132,14 +128,20 @@ void MpiTransport::Wait(std::chrono::microseconds timeout) {
   if (timeout.count() <= 0) return;
   if (doorbell_ < 0) {
     std::this_thread::sleep_for(timeout);
-    return;
+  } else {
+    pollfd p{doorbell_, POLLIN, 0};
+    const timespec limit{static_cast<time_t>(timeout.count() / 1000000),
+                         static_cast<long>(timeout.count() % 1000000) * 1000};
+    (void)ppoll(&p, 1, &limit, nullptr);
+    char rings[256];
+    while (recv(doorbell_, rings, sizeof rings, MSG_DONTWAIT) > 0) {
+    }
   }
-  pollfd p{doorbell_, POLLIN, 0};
-  const timespec limit{static_cast<time_t>(timeout.count() / 1000000), static_cast<long>(timeout.count() % 1000000) * 1000};
-  (void)ppoll(&p, 1, &limit, nullptr);
-  char rings[256];
-  while (recv(doorbell_, rings, sizeof rings, MSG_DONTWAIT) > 0) {
-  }
+  // Open MPI's ob1 looks for a match before it progresses, so a probe finds only what arrived
+  // before the previous probe. This one brings in what arrived while waiting (the message whose
+  // ring ended the wait) for the caller's next TryReceive.
+  int flag = 0;
+  MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, comm_, &flag, MPI_STATUS_IGNORE);
 }
 
 void MpiTransport::Wake() { Ring(rank_); }

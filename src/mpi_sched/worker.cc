@@ -53,13 +53,22 @@ class TaskPool {
     for (std::thread& t : threads_) t.join();
   }
 
-  void Submit(Job job) {
-    std::lock_guard<std::mutex> lock(mu_);
-    jobs_.push_back({std::move(job), std::chrono::steady_clock::now()});
-    if (idle_ > 0) {
-      work_cv_.notify_one();
-    } else if (threads_.size() < base_threads_) {
-      threads_.emplace_back([this] { Loop(); });
+  void Submit(std::vector<Job> jobs) {
+    if (jobs.empty()) return;
+    size_t wake = 0;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      const auto now = std::chrono::steady_clock::now();
+      for (Job& job : jobs) jobs_.push_back({std::move(job), now});
+      // Idle threads first (one wake-up each, not one per job), then new ones up to the base.
+      wake = std::min(idle_, jobs.size());
+      for (size_t n = wake; n < jobs.size() && threads_.size() < base_threads_; ++n)
+        threads_.emplace_back([this] { Loop(); });
+    }
+    if (wake == idle_) {
+      work_cv_.notify_all();
+    } else {
+      for (size_t i = 0; i < wake; ++i) work_cv_.notify_one();
     }
   }
 
@@ -180,6 +189,7 @@ class WorkerLoop {
         RunBatch batch;
         FromBytes(env.payload, &batch);
         for (TaskOrder& order : batch.tasks) Accept(std::move(order));
+        StartParked();
         break;
       }
       case Tag::kFetch: {
@@ -252,11 +262,11 @@ class WorkerLoop {
     }
     for (auto& [holder, req] : requests) transport_->SendMessage(holder, Tag::kFetch, req);
     parked_.push_back(std::move(order));
-    StartParked();
   }
 
   // Starts every parked order whose inputs are all here (or fails it when one was lost).
   void StartParked() {
+    std::vector<Job> startable;
     for (auto it = parked_.begin(); it != parked_.end();) {
       bool ready = true;
       std::string lost;
@@ -278,12 +288,12 @@ class WorkerLoop {
         ++it;
         continue;
       }
-      Job job;
+      Job& job = startable.emplace_back();
       for (const InputBinding& in : it->inputs) job.inputs[in.object] = store_.at(in.object);
       job.order = std::move(*it);
       it = parked_.erase(it);
-      pool_.Submit(std::move(job));
     }
+    pool_.Submit(std::move(startable));
   }
 
   void Complete(std::vector<Finished> finished) {
