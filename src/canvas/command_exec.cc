@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <chrono>
@@ -76,6 +77,31 @@ std::string SignalName(int sig) {
 
 double SecondsSince(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
+// The worker's environment as (name, "NAME=value"), read once: every task's program starts from
+// it (the worker does not change its environment while it serves tasks).
+const std::vector<std::pair<std::string, std::string>>& WorkerEnvironment() {
+  static const std::vector<std::pair<std::string, std::string>> env = [] {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (char** e = environ; *e != nullptr; ++e)
+      if (const char* eq = std::strchr(*e, '=')) out.emplace_back(std::string(*e, static_cast<size_t>(eq - *e)), *e);
+    return out;
+  }();
+  return env;
+}
+
+void WriteWholeFile(const std::string& path, const std::string& text) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  bool ok = fd >= 0;
+  for (size_t done = 0; ok && done < text.size();) {
+    const ssize_t n = write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    ok = n > 0;
+    done += ok ? static_cast<size_t>(n) : 0;
+  }
+  if (fd >= 0 && close(fd) != 0) ok = false;
+  if (!ok) throw std::runtime_error("cannot write " + path + ": " + std::strerror(errno));
 }
 
 // One of the program's output streams: read from a pipe and written to its log file, which is
@@ -297,33 +323,37 @@ void RunCommandTask(TaskContext& ctx) {
   task["resources"] = {{"num_cpus", ctx.num_cpus()}, {"gpus", ctx.gpu_ids()}};
   const std::string task_path = (fs::path(dir) / "task.json").string();
   const std::string output_path = (fs::path(dir) / "output.json").string();
-  std::ofstream(task_path) << task.dump(2) << "\n";
+  WriteWholeFile(task_path, task.dump(2) + "\n");
   // What an earlier attempt left must not pass for this one's.
   for (const char* stale : {"/output.json", "/stdout.log", "/stderr.log"}) unlink((dir + stale).c_str());
 
-  // Environment: the worker's, then the entry's env, then ours.
-  std::map<std::string, std::string> env;
-  for (char** e = environ; *e != nullptr; ++e) {
-    const char* eq = std::strchr(*e, '=');
-    if (eq) env[std::string(*e, static_cast<size_t>(eq - *e))] = eq + 1;
-  }
+  // Environment: the worker's, then the entry's env, then ours (later ones win).
+  std::vector<std::pair<std::string, std::string>> own;
   if (auto it = params.find("env"); it != params.end() && it->second.kind() == ValueKind::kDict)
-    for (const auto& [k, v] : it->second.as_dict()) env[k] = ArgvText(v);
-  env["FAI_TASK"] = task_path;
-  env["FAI_OUTPUT"] = output_path;
-  env["FAI_NUM_CPUS"] = ShortestDouble(ctx.num_cpus());
+    for (const auto& [k, v] : it->second.as_dict()) own.emplace_back(k, ArgvText(v));
+  own.emplace_back("FAI_TASK", task_path);
+  own.emplace_back("FAI_OUTPUT", output_path);
+  own.emplace_back("FAI_NUM_CPUS", ShortestDouble(ctx.num_cpus()));
   if (!ctx.physical_gpu_ids().empty()) {
     std::string devices;
     for (int id : ctx.physical_gpu_ids()) devices += (devices.empty() ? "" : ",") + std::to_string(id);
-    env["CUDA_VISIBLE_DEVICES"] = devices;
+    own.emplace_back("CUDA_VISIBLE_DEVICES", devices);
   }
-  std::vector<std::string> env_strings;
-  for (const auto& [k, v] : env) env_strings.push_back(k + "=" + v);
+  std::vector<std::string> own_strings;
+  for (size_t i = 0; i < own.size(); ++i) {
+    const bool overridden = std::any_of(own.begin() + static_cast<std::ptrdiff_t>(i) + 1, own.end(),
+                                        [&](const auto& later) { return later.first == own[i].first; });
+    if (!overridden) own_strings.push_back(own[i].first + "=" + own[i].second);
+  }
 
   std::vector<char*> c_argv, c_env;
   for (std::string& a : argv) c_argv.push_back(a.data());
   c_argv.push_back(nullptr);
-  for (std::string& e : env_strings) c_env.push_back(e.data());
+  for (const auto& [key, entry] : WorkerEnvironment()) {
+    const bool overridden = std::any_of(own.begin(), own.end(), [&](const auto& o) { return o.first == key; });
+    if (!overridden) c_env.push_back(const_cast<char*>(entry.c_str()));
+  }
+  for (std::string& e : own_strings) c_env.push_back(e.data());
   c_env.push_back(nullptr);
 
   // stdout and stderr through pipes to stdout.log / stderr.log (made only when written to).

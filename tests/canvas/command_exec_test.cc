@@ -26,12 +26,13 @@ class CommandExecTest : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(dir_); }
 
-  TaskOutcome Run(const std::vector<std::string>& argv, double timeout_s = 0) {
+  TaskOutcome Run(const std::vector<std::string>& argv, double timeout_s = 0, Dict env = {}) {
     TaskOrder order;
     order.type = "command";
     List args;
     for (const std::string& a : argv) args.push_back(Value(a));
     order.params["argv"] = Value(std::move(args));
+    if (!env.empty()) order.params["env"] = Value(std::move(env));
     order.work_dir = (dir_ / "task").string();
     order.timeout_s = timeout_s;
     return RunTaskOrder(registry_, order, {});
@@ -72,6 +73,14 @@ TEST_F(CommandExecTest, AnEarlierAttemptsLogsDoNotRemain) {
   EXPECT_EQ(Log("stdout.log"), "first\n");
   ASSERT_TRUE(Run({"/bin/true"}).ok);
   EXPECT_FALSE(fs::exists(dir_ / "task" / "stdout.log"));
+}
+
+TEST_F(CommandExecTest, EnvironmentIsTheWorkersWithTheEntrysAndOursOnTop) {
+  // PATH is in the worker's environment: the entry's value replaces it (one PATH, not two).
+  TaskOutcome outcome = Run({"/bin/sh", "-c", "echo \"$PATH|$FAI_EXTRA|$FAI_NUM_CPUS\"; env | grep -c '^PATH='"},
+                            0, Dict{{"PATH", Value("/usr/bin:/bin")}, {"FAI_EXTRA", Value(2.5)}});
+  ASSERT_TRUE(outcome.ok) << outcome.error;
+  EXPECT_EQ(Log("stdout.log"), "/usr/bin:/bin|2.5|1\n1\n");
 }
 
 TEST_F(CommandExecTest, FailureCarriesTheTailOfStderr) {
