@@ -5,9 +5,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD="${1:-$ROOT/build}"
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-export OMPI_MCA_rmaps_base_oversubscribe=1 OMPI_MCA_mpi_yield_when_idle=1
-rate() { sed -n 's/.*rate=\([0-9.e+]*\).*/\1/p' | tail -1; }
+source "$ROOT/bench/mpi_env.sh"
 for n in 2 4; do
   api=$(mpirun -n "$n" "$BUILD/bench/api_throughput_bench" 100000 | rate)
   py=$(mpirun -n "$n" /usr/bin/python3 -m mpi4py.futures "$ROOT/bench/mpi4py_noop.py" 20000 | rate)

@@ -6,8 +6,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD="${1:-$ROOT/build}"
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-export OMPI_MCA_rmaps_base_oversubscribe=1 OMPI_MCA_mpi_yield_when_idle=1
+source "$ROOT/bench/mpi_env.sh"
 TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
 
@@ -19,12 +18,11 @@ cat > "$TMP/canvas.json" <<JSON
 JSON
 printf 'grid:\n  t.value: {range: [0, %d]}\n' "$TASKS" > "$TMP/grid.yaml"
 
-rate() { sed -n 's/.*rate=\([0-9.e+]*\).*/\1/p' | tail -1; }
 
 for n in 2 4; do
   # fai-sweep: the whole CLI run (plan, MPI start-up, tasks, result file), timed from outside.
   start=$(date +%s.%N)
-  mpirun -n "$n" "$BUILD/fai-sweep" "$TMP/canvas.json" "$TMP/grid.yaml" -o "$TMP/r.h5" --rows 0 >/dev/null
+  mpirun -n "$n" "$BUILD/fai-sweep" "$TMP/canvas.json" "$TMP/grid.yaml" -o "$TMP/r$n.h5" --rows 0 --quiet >/dev/null
   end=$(date +%s.%N)
   cli=$(echo "$TASKS / ($end - $start)" | bc -l)
   runtime=$(mpirun -n "$n" "$BUILD/bench/throughput_bench" runtime "$TASKS" 0.01 | rate)
