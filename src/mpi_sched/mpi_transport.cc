@@ -56,7 +56,6 @@ void MpiTransport::OpenDoorbells() {
   std::vector<int> ranks(static_cast<size_t>(host_size));
   MPI_Allgather(&mine, sizeof mine, MPI_BYTE, names.data(), sizeof mine, MPI_BYTE, host);
   MPI_Allgather(&rank_, 1, MPI_INT, ranks.data(), 1, MPI_INT, host);
-  MPI_Comm_free(&host);
   peers_.assign(static_cast<size_t>(size_), Doorbell{});
   for (size_t i = 0; i < names.size(); ++i) {
     if (names[i].length <= 0) continue;
@@ -65,7 +64,24 @@ void MpiTransport::OpenDoorbells() {
     std::memcpy(d.address.sun_path, names[i].bytes, static_cast<size_t>(names[i].length));
     d.length = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + static_cast<size_t>(names[i].length));
   }
-  every_peer_rings_ = doorbell_ >= 0 && std::all_of(peers_.begin(), peers_.end(), [](const Doorbell& d) { return d.length > 0; });
+  // Abstract sockets live in a network namespace: ranks of one host in different namespaces (as
+  // in some container set-ups) cannot ring each other. Each rank rings the next one on its host
+  // around a cycle, which crosses any such border; only if every ring arrived do the loops rely
+  // on them.
+  int works = doorbell_ >= 0 && std::all_of(peers_.begin(), peers_.end(), [](const Doorbell& d) { return d.length > 0; });
+  if (host_size > 1) {
+    int host_rank = 0;
+    MPI_Comm_rank(host, &host_rank);
+    Ring(ranks[static_cast<size_t>((host_rank + 1) % host_size)]);
+    MPI_Barrier(host);
+    char ring = 0;
+    works = works && recv(doorbell_, &ring, 1, MSG_DONTWAIT) == 1;
+    while (doorbell_ >= 0 && recv(doorbell_, &ring, 1, MSG_DONTWAIT) > 0) {
+    }
+  }
+  MPI_Allreduce(MPI_IN_PLACE, &works, 1, MPI_INT, MPI_MIN, host);
+  MPI_Comm_free(&host);
+  every_peer_rings_ = works == 1;
 }
 
 void MpiTransport::Ring(int rank) const {
