@@ -364,6 +364,8 @@ void RunCommandTask(TaskContext& ctx) {
   posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_adddup2(&actions, out.write_fd(), STDOUT_FILENO);
   posix_spawn_file_actions_adddup2(&actions, err.write_fd(), STDERR_FILENO);
+  // Nothing else of the worker's: MPI's sockets and shared memory are not the program's business.
+  posix_spawn_file_actions_addclosefrom_np(&actions, STDERR_FILENO + 1);
   posix_spawn_file_actions_addchdir_np(&actions, dir.c_str());
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);

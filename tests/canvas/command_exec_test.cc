@@ -1,6 +1,7 @@
 // The command runner's output capture and waiting: logs are made only for streams the program
 // wrote to, long output is kept whole, a descendant that keeps the pipes open does not hold the
 // task, and a timeout ends the whole process group.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <unistd.h>
@@ -81,6 +82,15 @@ TEST_F(CommandExecTest, EnvironmentIsTheWorkersWithTheEntrysAndOursOnTop) {
                             0, Dict{{"PATH", Value("/usr/bin:/bin")}, {"FAI_EXTRA", Value(2.5)}});
   ASSERT_TRUE(outcome.ok) << outcome.error;
   EXPECT_EQ(Log("stdout.log"), "/usr/bin:/bin|2.5|1\n1\n");
+}
+
+TEST_F(CommandExecTest, ProgramGetsOnlyStandardStreams) {
+  const int inherited = open("/dev/null", O_RDONLY);  // no O_CLOEXEC: an exec would keep it
+  ASSERT_GE(inherited, 3);
+  TaskOutcome outcome = Run({"/bin/sh", "-c", "ls /proc/$$/fd"});
+  close(inherited);
+  ASSERT_TRUE(outcome.ok) << outcome.error;
+  EXPECT_EQ(Log("stdout.log"), "0\n1\n2\n");
 }
 
 TEST_F(CommandExecTest, FailureCarriesTheTailOfStderr) {
