@@ -19,6 +19,7 @@
 #include <stdexcept>
 
 #include "canvas/command_module.h"
+#include "common/file_io.h"
 #include "common/value_json.h"
 #include "fai/task_failure.h"
 
@@ -91,19 +92,6 @@ const std::vector<std::pair<std::string, std::string>>& WorkerEnvironment() {
   return env;
 }
 
-void WriteWholeFile(const std::string& path, const std::string& text) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  bool ok = fd >= 0;
-  for (size_t done = 0; ok && done < text.size();) {
-    const ssize_t n = write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    ok = n > 0;
-    done += ok ? static_cast<size_t>(n) : 0;
-  }
-  if (fd >= 0 && close(fd) != 0) ok = false;
-  if (!ok) throw std::runtime_error("cannot write " + path + ": " + std::strerror(errno));
-}
-
 // One of the program's output streams: read from a pipe and written to its log file, which is
 // created on the first byte (a silent program leaves no file). The last bytes are kept for
 // error messages.
@@ -165,12 +153,8 @@ class CapturedStream {
       log_fd_ = ::open(log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
       log_failed_ = log_fd_ < 0;
     }
-    for (size_t done = 0; log_fd_ >= 0 && done < n;) {
-      const ssize_t w = write(log_fd_, data + done, n - done);
-      if (w < 0 && errno == EINTR) continue;
-      if (w <= 0) break;  // a full disk costs the log, not the task
-      done += static_cast<size_t>(w);
-    }
+    // A full disk costs the log, not the task.
+    if (log_fd_ >= 0) (void)WriteAll(log_fd_, log_path_, std::string_view(data, n));
     tail_.append(data, n);
     if (tail_.size() > kTailBytes) {
       tail_.erase(0, tail_.size() - kTailBytes);
@@ -323,7 +307,8 @@ void RunCommandTask(TaskContext& ctx) {
   task["resources"] = {{"num_cpus", ctx.num_cpus()}, {"gpus", ctx.gpu_ids()}};
   const std::string task_path = (fs::path(dir) / "task.json").string();
   const std::string output_path = (fs::path(dir) / "output.json").string();
-  WriteWholeFile(task_path, task.dump(2) + "\n");
+  if (Status s = WriteWholeFile(task_path, task.dump(2) + "\n"); !s.ok())
+    throw std::runtime_error(s.message());
   // What an earlier attempt left must not pass for this one's.
   for (const char* stale : {"/output.json", "/stdout.log", "/stderr.log"}) unlink((dir + stale).c_str());
 

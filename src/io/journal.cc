@@ -11,6 +11,8 @@
 #include <cstring>
 #include <filesystem>
 
+#include "common/file_io.h"
+
 namespace fai {
 
 namespace {
@@ -46,17 +48,6 @@ uint32_t Crc(std::string_view frame_start, std::string_view payload) {
 
 std::string Errno(const std::string& path, const char* what) {
   return path + ": " + what + ": " + std::strerror(errno);
-}
-
-Status WriteAll(int fd, const std::string& path, std::string_view bytes) {
-  size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return Status::IOError(Errno(path, "write failed"));
-    done += static_cast<size_t>(n);
-  }
-  return Status::OK();
 }
 
 Status SyncDirectoryOf(const std::string& path) {

@@ -16,6 +16,7 @@
 #include <numeric>
 #include <sstream>
 
+#include "common/file_io.h"
 #include "common/value_serialization.h"
 
 namespace fai {
@@ -137,13 +138,7 @@ TaskOutcome RunInChild(const ModuleType& type, OrderContext& ctx, double timeout
     TaskOutcome outcome = RunInThread(type, ctx);
     ChildReport report{outcome.ok, static_cast<uint8_t>(outcome.failure), outcome.error, std::move(outcome.outputs),
                        ctx.LogText()};
-    const std::string bytes = ToBytes(report);
-    for (size_t done = 0; done < bytes.size();) {
-      ssize_t n = write(fds[1], bytes.data() + done, bytes.size() - done);
-      if (n <= 0) _exit(3);
-      done += static_cast<size_t>(n);
-    }
-    _exit(0);
+    _exit(WriteAll(fds[1], "the report pipe", ToBytes(report)).ok() ? 0 : 3);
   }
   close(fds[1]);
   // Read everything the child sends (it may exceed a pipe's buffer), minding the deadline.

@@ -1,0 +1,36 @@
+#include "common/file_io.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace fai {
+
+namespace {
+Status Failed(const std::string& path, const char* what) {
+  return Status::IOError(path + ": " + what + ": " + std::strerror(errno));
+}
+}  // namespace
+
+Status WriteAll(int fd, const std::string& path, std::string_view bytes) {
+  size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return Failed(path, "write failed");
+    done += static_cast<size_t>(n);
+  }
+  return Status::OK();
+}
+
+Status WriteWholeFile(const std::string& path, std::string_view text) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return Failed(path, "cannot create");
+  Status s = WriteAll(fd, path, text);
+  if (::close(fd) != 0 && s.ok()) s = Failed(path, "close failed");
+  return s;
+}
+
+}  // namespace fai
