@@ -17,6 +17,7 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 #include "canvas/command_module.h"
 #include "common/file_io.h"
@@ -196,7 +197,6 @@ int WaitAndCapture(pid_t pid, double timeout_s, CapturedStream* out, CapturedStr
           continue;
         }
         kill(-pid, SIGKILL);
-        wait_ms = pidfd >= 0 ? -1 : 10;
       } else {
         const int left_ms = static_cast<int>(std::ceil(left * 1000));
         wait_ms = wait_ms < 0 ? left_ms : std::min(wait_ms, left_ms);
@@ -207,7 +207,8 @@ int WaitAndCapture(pid_t pid, double timeout_s, CapturedStream* out, CapturedStr
     if (pidfd >= 0) fds[n++] = pollfd{pidfd, POLLIN, 0};
     if (out->open()) fds[n++] = pollfd{out->read_fd(), POLLIN, 0};
     if (err->open()) fds[n++] = pollfd{err->read_fd(), POLLIN, 0};
-    if (poll(fds, n, wait_ms) < 0 && errno != EINTR) wait_ms = 10;
+    if (poll(fds, n, wait_ms) < 0 && errno != EINTR)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));  // not a busy loop on a poll error
     out->Drain();
     err->Drain();
   }
