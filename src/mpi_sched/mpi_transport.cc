@@ -74,14 +74,18 @@ void MpiTransport::OpenDoorbells() {
     MPI_Comm_rank(host, &host_rank);
     Ring(ranks[static_cast<size_t>((host_rank + 1) % host_size)]);
     MPI_Barrier(host);
-    char ring = 0;
-    works = works && recv(doorbell_, &ring, 1, MSG_DONTWAIT) == 1;
-    while (doorbell_ >= 0 && recv(doorbell_, &ring, 1, MSG_DONTWAIT) > 0) {
-    }
+    works = works && TakeRings() > 0;
   }
   MPI_Allreduce(MPI_IN_PLACE, &works, 1, MPI_INT, MPI_MIN, host);
   MPI_Comm_free(&host);
   every_peer_rings_ = works == 1;
+}
+
+int MpiTransport::TakeRings() {
+  int rings = 0;
+  char ring[64];
+  while (doorbell_ >= 0 && recv(doorbell_, ring, sizeof ring, MSG_DONTWAIT) > 0) ++rings;
+  return rings;
 }
 
 void MpiTransport::Ring(int rank) const {
@@ -149,9 +153,7 @@ void MpiTransport::Wait(std::chrono::microseconds timeout) {
     const timespec limit{static_cast<time_t>(timeout.count() / 1000000),
                          static_cast<long>(timeout.count() % 1000000) * 1000};
     (void)ppoll(&p, 1, &limit, nullptr);
-    char rings[256];
-    while (recv(doorbell_, rings, sizeof rings, MSG_DONTWAIT) > 0) {
-    }
+    TakeRings();
   }
   // Open MPI's ob1 looks for a match before it progresses, so a probe finds only what arrived
   // before the previous probe. This one brings in what arrived while waiting (the message whose

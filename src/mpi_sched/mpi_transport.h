@@ -50,6 +50,8 @@ class MpiTransport : public Transport {
   };
   void OpenDoorbells();
   void Ring(int rank) const;
+  // Empties this rank's doorbell; returns how many rings it held.
+  int TakeRings();
 
   MPI_Comm comm_;
   int rank_ = 0;
