@@ -494,9 +494,6 @@ int Sweep(const SweepPlan& plan, const SaveSelection& save, const RunSetup& setu
     err << "fai-sweep: internal error: the slot ledger is not full at the end of the sweep\n";
     return kExitFailures;
   }
-  // Every task has ended: the workers stop (and stop holding their nodes) while the result file
-  // is written.
-  master.Shutdown();
 
   // The usage report: what this run held and used.
   UsageInput usage_input;

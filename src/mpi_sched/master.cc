@@ -154,8 +154,6 @@ void Master::RunUntilIdle(const std::function<void(TaskResult&&)>& on_result) {
 }
 
 void Master::Shutdown() {
-  if (shut_down_) return;
-  shut_down_ = true;
   for (int r = 1; r < transport_->size(); ++r) transport_->Send(r, Tag::kShutdown, "");
   while (!transport_->Flush()) std::this_thread::yield();
 }

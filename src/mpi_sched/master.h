@@ -62,7 +62,7 @@ class Master {
   // Places ready tasks now (after Submit or a TryUnblock outside Pump).
   void Dispatch();
 
-  // Tells every worker to stop once its running tasks end (once; later calls do nothing).
+  // Tells every worker to stop once its running tasks end.
   void Shutdown();
 
   const Scheduler& scheduler() const { return *scheduler_; }
@@ -86,7 +86,6 @@ class Master {
   std::vector<int> attempts_;           // by task id
   std::map<uint64_t, TaskOrder> spare_; // copies of orders that may be retried
   std::string fail_fast_reason_;
-  bool shut_down_ = false;
 };
 
 }  // namespace fai
