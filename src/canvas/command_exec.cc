@@ -81,13 +81,18 @@ double SecondsSince(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
 }
 
-// The worker's environment as (name, "NAME=value"), read once: every task's program starts from
-// it (the worker does not change its environment while it serves tasks).
+// The worker's environment as (name, "NAME=value") without the launcher's variables, read once:
+// every task's program starts from it (the worker does not change its environment while it
+// serves tasks).
 const std::vector<std::pair<std::string, std::string>>& WorkerEnvironment() {
   static const std::vector<std::pair<std::string, std::string>> env = [] {
     std::vector<std::pair<std::string, std::string>> out;
-    for (char** e = environ; *e != nullptr; ++e)
-      if (const char* eq = std::strchr(*e, '=')) out.emplace_back(std::string(*e, static_cast<size_t>(eq - *e)), *e);
+    for (char** e = environ; *e != nullptr; ++e) {
+      const char* eq = std::strchr(*e, '=');
+      if (eq == nullptr) continue;
+      std::string name(*e, static_cast<size_t>(eq - *e));
+      if (!IsLauncherVariable(name)) out.emplace_back(std::move(name), *e);
+    }
     return out;
   }();
   return env;
@@ -221,6 +226,20 @@ int WaitAndCapture(pid_t pid, double timeout_s, CapturedStream* out, CapturedStr
 }
 
 }  // namespace
+
+bool IsLauncherVariable(std::string_view name) {
+  const auto starts = [&](std::string_view prefix) { return name.substr(0, prefix.size()) == prefix; };
+  if (starts("PMIX_") || starts("PMI_") || starts("PRTE_") || starts("ORTE_")) return true;
+  if (!starts("OMPI_")) return false;
+  // The user's own settings stay: MCA parameters and the run-as-root permission. mpirun's
+  // parameters that tie a process to its job go.
+  if (starts("OMPI_ALLOW_RUN_AS_ROOT")) return false;
+  if (!starts("OMPI_MCA_")) return true;
+  const std::string_view param = name.substr(9);
+  for (std::string_view job : {"ess", "orte_", "pmix", "prte_", "initial_wdir", "shmem_RUNTIME_QUERY_hint"})
+    if (param.substr(0, job.size()) == job) return true;
+  return false;
+}
 
 std::string ArgvText(const Value& value) {
   switch (value.kind()) {

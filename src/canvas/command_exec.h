@@ -5,8 +5,9 @@
 // (each substitution stays one argument: no shell is involved), writes FAI_TASK, and runs the
 // program in its own process group with stdout and stderr captured to stdout.log / stderr.log
 // (through pipes: a log exists only when the program wrote to it).
-// Its environment is the worker's plus the entry's `env`, FAI_TASK, FAI_OUTPUT, FAI_NUM_CPUS,
-// and CUDA_VISIBLE_DEVICES when it was given GPUs. At its timeout the whole process group is
+// Its environment is the worker's (less the MPI launcher's variables, see IsLauncherVariable)
+// plus the entry's `env`, FAI_TASK, FAI_OUTPUT, FAI_NUM_CPUS, and CUDA_VISIBLE_DEVICES when it
+// was given GPUs. At its timeout the whole process group is
 // killed (SIGTERM, then SIGKILL after 2 s). A JSON object written to FAI_OUTPUT becomes the
 // task's outputs. A non-zero exit, a signal, a timeout or a declared output left unwritten
 // throws std::runtime_error with the reason and the tail of stderr.
@@ -14,12 +15,19 @@
 #define FAI_CANVAS_COMMAND_EXEC_H_
 
 #include <string>
+#include <string_view>
 
 #include "fai/module.h"
 
 namespace fai {
 
 void RunCommandTask(TaskContext& ctx);
+
+// Whether `name` is a variable with which the MPI launcher tells a rank which job it belongs to
+// (PMIX_*, PMI_*, OMPI_COMM_WORLD_*, mpirun's own OMPI_MCA_orte_*, ...). A program that a task
+// starts is not a rank of the sweep's job: with these it would try to join it (an MPI program
+// fails in MPI_Init, and the launcher may hang). The user's OMPI_MCA_* settings are kept.
+bool IsLauncherVariable(std::string_view name);
 
 // The text a value becomes in argv: strings as they are, numbers in their shortest exact form,
 // bools true/false, null empty, lists and maps as JSON.

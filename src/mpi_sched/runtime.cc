@@ -1,7 +1,9 @@
 #include "mpi_sched/runtime.h"
 
 #include <mpi.h>
+#include <sched.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
@@ -32,6 +34,21 @@ void PreferSharedMemoryOnOneHost() {
                         std::getenv("PMI_RANK") != nullptr || std::getenv("SLURM_PROCID") != nullptr;
   const bool one_host = size != nullptr && local != nullptr && std::strcmp(size, local) == 0;
   if (one_host || !launched) setenv("OMPI_MCA_pml", "ob1", 0);
+}
+
+// mpirun binds each rank to a core (or a socket) when the host has a core for every rank, and
+// whatever a worker starts inherits the binding: `mpirun -n 2` would run all the tasks of a worker
+// offering 8 CPUs, their threads and their programs, on one core. A worker whose binding is
+// narrower than the CPUs it offers drops it (the kernel still keeps it within the job's cpuset);
+// a binding at least as wide is the user's choice and stays. Call it on the thread that will
+// start the task threads, before it does.
+void WidenCpuBinding(double offered_cpus) {
+  cpu_set_t current;
+  if (sched_getaffinity(0, sizeof current, &current) != 0 || CPU_COUNT(&current) >= std::ceil(offered_cpus)) return;
+  cpu_set_t any;
+  CPU_ZERO(&any);
+  for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu) CPU_SET(cpu, &any);
+  sched_setaffinity(0, sizeof any, &any);
 }
 
 // Every worker's host facts: ranks sharing a node are found with a shared-memory split.
@@ -65,6 +82,7 @@ int RunLocal(const ModuleRegistry& registry, const RuntimeOptions& options, cons
   std::unique_ptr<Transport> master_side = hub.Connect(0);
   std::unique_ptr<Transport> worker_side = hub.Connect(1);
   cap->rank = 1;
+  WidenCpuBinding(cap->cpus);
   std::thread worker([&] { RunWorker(worker_side.get(), &registry, *cap); });
   Master master(master_side.get());
   std::vector<WorkerCapacity> workers = master.Handshake();
@@ -111,6 +129,7 @@ int RunRuntime(const ModuleRegistry& registry, const RuntimeOptions& options, co
         status = 2;
       }
       cap->rank = rank;
+      WidenCpuBinding(cap->cpus);
       RunWorker(&transport, &registry, *cap);
     }
   }

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "canvas/builtin_modules.h"
+#include "canvas/command_exec.h"
 #include "mpi_sched/task_runner.h"
 
 namespace fai {
@@ -118,6 +119,17 @@ TEST_F(CommandExecTest, TimeoutEndsTheProcessGroup) {
   EXPECT_EQ(outcome.failure, FailureKind::kTimeout);
   EXPECT_NE(outcome.error.find("timed out after 0.5 s"), std::string::npos) << outcome.error;
   EXPECT_NE(outcome.error.find("stderr: waiting"), std::string::npos) << outcome.error;
+}
+
+TEST(LauncherVariableTest, JobVariablesGoUserSettingsStay) {
+  for (const char* name : {"OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_SIZE", "OMPI_UNIVERSE_SIZE", "OMPI_FILE_LOCATION",
+                           "OMPI_MCA_ess", "OMPI_MCA_ess_base_jobid", "OMPI_MCA_orte_hnp_uri", "OMPI_MCA_pmix",
+                           "OMPI_MCA_initial_wdir", "PMIX_RANK", "PMIX_SERVER_URI41", "PMI_FD", "PRTE_MCA_x"})
+    EXPECT_TRUE(IsLauncherVariable(name)) << name;
+  for (const char* name : {"OMPI_MCA_btl", "OMPI_MCA_pml", "OMPI_MCA_mpi_yield_when_idle", "OMPI_ALLOW_RUN_AS_ROOT",
+                           "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "PATH", "SLURM_JOB_ID", "OMP_NUM_THREADS", "PMIXED",
+                           "OMPI", "FAI_TASK"})
+    EXPECT_FALSE(IsLauncherVariable(name)) << name;
 }
 
 }  // namespace

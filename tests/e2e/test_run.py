@@ -132,6 +132,41 @@ class CommandModules(TempDirTest):
         self.assertEqual(statuses, [b"failed", b"ok"])
 
 
+class ProgramsUnderMpirun(TempDirTest):
+    """What a command's program sees when the sweep runs under mpirun."""
+
+    def run_probe(self, argv, ranks=2):
+        canvas = {"version": 1, "modules": [{"id": "p", "type": "command", "params": {"argv": argv}}]}
+        out = os.path.join(self.tmp, "r.h5")
+        r = fai(self.write("canvas.json", json.dumps(canvas)), "-o", out, ranks=ranks, timeout=120)
+        self.assertEqual(r.code, 0, r.out + r.err)
+        return summary(out)[0]
+
+    def test_an_mpi_program_starts_as_a_job_of_its_own(self):
+        # With the launcher's variables it would take itself for a rank of the sweep's job: its
+        # MPI_Init failed, and mpirun then hung.
+        row = self.run_probe([os.environ["FAI_TEST_MPI_CHILD"]])
+        self.assertEqual(row["p.world_size"], 1)
+
+    def test_environment_without_the_launchers_job_variables(self):
+        probe = ("import json, os\n"
+                 "names = sorted(os.environ)\n"
+                 "job = [n for n in names if n.startswith(('PMIX_', 'OMPI_COMM_WORLD', 'OMPI_MCA_orte', 'OMPI_MCA_ess'))]\n"
+                 "json.dump(dict(job=','.join(job), yield_=os.environ.get('OMPI_MCA_mpi_yield_when_idle', 'gone')),\n"
+                 "          open(os.environ['FAI_OUTPUT'], 'w'))\n")
+        row = self.run_probe(["/usr/bin/python3", "-c", probe])
+        self.assertEqual(row["p.job"], b"")
+        self.assertEqual(row["p.yield_"], b"1")  # the user's MCA setting stays
+
+    def test_tasks_use_the_cpus_the_worker_offers(self):
+        # mpirun -n 2 binds each rank to one core when the host has two; the worker offers all
+        # the host's CPUs, and its programs may use them.
+        probe = ("import json, os\n"
+                 "json.dump(dict(cpus=len(os.sched_getaffinity(0))), open(os.environ['FAI_OUTPUT'], 'w'))\n")
+        row = self.run_probe(["/usr/bin/python3", "-c", probe])
+        self.assertEqual(row["p.cpus"], len(os.sched_getaffinity(0)))
+
+
 class Capacity(TempDirTest):
     def test_request_that_fits_no_worker_is_an_error_before_running(self):
         canvas = {"version": 1, "modules": [
