@@ -228,16 +228,17 @@ int WaitAndCapture(pid_t pid, double timeout_s, CapturedStream* out, CapturedStr
 }  // namespace
 
 bool IsLauncherVariable(std::string_view name) {
-  const auto starts = [&](std::string_view prefix) { return name.substr(0, prefix.size()) == prefix; };
-  if (starts("PMIX_") || starts("PMI_") || starts("PRTE_") || starts("ORTE_")) return true;
-  if (!starts("OMPI_")) return false;
+  for (std::string_view prefix : {"PMIX_", "PMI_", "PRTE_", "ORTE_"})
+    if (name.starts_with(prefix)) return true;
+  if (!name.starts_with("OMPI_")) return false;
   // The user's own settings stay: MCA parameters and the run-as-root permission. mpirun's
   // parameters that tie a process to its job go.
-  if (starts("OMPI_ALLOW_RUN_AS_ROOT")) return false;
-  if (!starts("OMPI_MCA_")) return true;
-  const std::string_view param = name.substr(9);
+  if (name.starts_with("OMPI_ALLOW_RUN_AS_ROOT")) return false;
+  constexpr std::string_view kMca = "OMPI_MCA_";
+  if (!name.starts_with(kMca)) return true;
+  const std::string_view param = name.substr(kMca.size());
   for (std::string_view job : {"ess", "orte_", "pmix", "prte_", "initial_wdir", "shmem_RUNTIME_QUERY_hint"})
-    if (param.substr(0, job.size()) == job) return true;
+    if (param.starts_with(job)) return true;
   return false;
 }
 
