@@ -1,6 +1,6 @@
 // `fai-sweep [run]`: the sweep driver. Rank 0 builds the plan, decides from the journal what is
 // already done (resume), submits the rest to the Master, journals every finished task before it
-// counts, and at the end writes the result file from the journal (io/sweep_results.h).
+// counts, and writes the result file as tasks end (io/sweep_results.h).
 #include <unistd.h>
 
 #include <algorithm>
@@ -416,7 +416,9 @@ int Sweep(const SweepPlan& plan, const SaveSelection& save, const RunSetup& setu
   std::vector<TaskUsage> task_usage;
   size_t peak_running = 0;
 
-  // Every finished task is journaled (durably) before it counts.
+  // The result file is written as tasks end, under a temporary name (renamed into place at the
+  // end); every finished task is journaled (durably) before it counts.
+  SweepResultWriter results_writer(tmp_path, plan, save);
   std::string journal_error;
   progress.Start(counts);
   try {
@@ -439,6 +441,7 @@ int Sweep(const SweepPlan& plan, const SaveSelection& save, const RunSetup& setu
       counts.cpus_busy = CpusBusy(master.scheduler().ledger());
       if (r.state == TaskState::kSkipped) {
         outcome.state = PlanTaskState::kSkipped;
+        results_writer.TaskEnded(t, {});
         ++counts.skipped;
         progress.Update(counts);
         return;
@@ -466,6 +469,7 @@ int Sweep(const SweepPlan& plan, const SaveSelection& save, const RunSetup& setu
       if (!offset.ok()) throw JournalFailure(offset.status().message());
       outcome.state = record.ok ? PlanTaskState::kSucceeded : PlanTaskState::kFailed;
       outcome.journal_offset = static_cast<int64_t>(*offset);
+      results_writer.TaskEnded(t, record.ok ? std::move(record.outputs) : Dict{});
       ++(record.ok ? counts.succeeded : counts.failed);
       progress.Update(counts);
     });
@@ -484,7 +488,9 @@ int Sweep(const SweepPlan& plan, const SaveSelection& save, const RunSetup& setu
         << num_tasks << " tasks are in " << journal_path
         << "); free space and rerun the same command to resume\n";
     // Stop at once: tasks still running could not be recorded, and the Master has no way to drain
-    // them from here (it stopped mid-batch). Under mpirun the launcher then ends the workers.
+    // them from here (it stopped mid-batch). Under mpirun the launcher then ends the workers. The
+    // result file begun so far goes (the rerun writes it anew).
+    fs::remove(tmp_path, ec);
     out.flush();
     err.flush();
     std::fflush(nullptr);
@@ -511,7 +517,8 @@ int Sweep(const SweepPlan& plan, const SaveSelection& save, const RunSetup& setu
   }
   const UsageReport usage = ComputeUsage(usage_input);
 
-  // The result file, from the journal: under a temporary name, then renamed into place.
+  // The rest of the result file (what did not end in this run comes from the journal), then
+  // renamed into place.
   ResultRunInfo info;
   for (const auto& [name, value] : usage.Attributes()) info.attribute_groups["usage"][name] = value;
   DescribeRun(plan, save, &info);
@@ -520,7 +527,7 @@ int Sweep(const SweepPlan& plan, const SaveSelection& save, const RunSetup& setu
     err << "fai-sweep: error: " << reader.status().message() << "\n";
     return kExitFailures;
   }
-  SweepResults results = WriteSweepResults(tmp_path, plan, save, outcomes, reader->get(), info);
+  SweepResults results = results_writer.Finish(outcomes, reader->get(), info);
   Status written = results.written;
   if (written.ok()) written = CommitFile(tmp_path, output);
   if (!written.ok()) fs::remove(tmp_path, ec);

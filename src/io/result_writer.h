@@ -1,6 +1,6 @@
-// ResultWriter: writes a run's result file (DESIGN §7). Only rank 0 writes, once, at the end of
-// a run, from the journal; the file is built under a temporary name and moved into place with
-// CommitFile, so a reader never finds a partial file under the final name.
+// ResultWriter: writes a run's result file (DESIGN §7). Only rank 0 writes it, while the run goes
+// (SweepResultWriter, sweep_results.h); the file is built under a temporary name and moved into
+// place with CommitFile, so a reader never finds a partial file under the final name.
 //
 // Layout (h5py paths):
 //   /summary                  compound dataset, one row per combination (see summary_table.h)
@@ -17,7 +17,7 @@
 //   /run                      group: datasets `canvas` and `grid` (the files' text) and attributes
 //                             engine_version, canvas_path, grid_path, save, dedup
 //   /usage                    group: the usage report's figures as attributes (cli, usage_report.h)
-// Not thread-safe.
+// Not thread-safe; callers hold Hdf5Lock() (common/hdf5_lock.h).
 #ifndef FAI_IO_RESULT_WRITER_H_
 #define FAI_IO_RESULT_WRITER_H_
 

@@ -1,35 +1,27 @@
 #include "io/sweep_results.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <map>
-#include <memory>
 #include <set>
 #include <utility>
+
+#include "common/hdf5_lock.h"
 
 namespace fai {
 
 namespace {
 
-// A summary cell a task contributes: its usual column name (`m15.sharpe`), the unambiguous one
-// used when the usual one is taken (`m15.metrics.sharpe`), and the value.
-struct Metric {
-  std::string name;
-  std::string full_name;
-  Value value;
-};
-using Metrics = std::vector<Metric>;
-
-// The summary columns a task's saved outputs contribute.
-void CollectMetrics(const std::string& module_id, const Dict& outputs, Metrics* out) {
-  for (const auto& [port, value] : outputs) {
-    if (value.is_scalar()) {
-      out->push_back(Metric{module_id + "." + port, module_id + ".outputs." + port, value});
-    } else if (value.kind() == ValueKind::kDict) {
-      for (const auto& [k, v] : value.as_dict())
-        if (v.is_scalar())
-          out->push_back(Metric{module_id + "." + k, module_id + "." + port + "." + k, v});
-    }
+// The swept params of combination `c`, named as in the grid.
+std::vector<std::pair<std::string, Value>> ComboParams(const SweepPlan& plan, size_t c) {
+  std::vector<std::pair<std::string, Value>> params;
+  for (size_t k = 0; k < plan.grid().keys().size(); ++k) {
+    const BoundKey& bound = plan.binding().keys()[k];
+    const Value* v = plan.combo(c).Find(static_cast<int>(k));
+    params.emplace_back(plan.grid().keys()[k], v ? plan.binding().Coerce(static_cast<int>(k), *v)
+                                                 : plan.EffectiveParams(c, bound.module)[bound.param]);
   }
+  return params;
 }
 
 }  // namespace
@@ -48,51 +40,154 @@ const char* PlanTaskStateName(PlanTaskState state) {
   return "?";
 }
 
-SweepResults WriteSweepResults(const std::string& path, const SweepPlan& plan,
-                               const SaveSelection& save,
-                               const std::vector<PlanTaskOutcome>& outcomes, JournalReader* journal,
-                               const ResultRunInfo& info) {
-  SweepResults results;
-  const Canvas& canvas = plan.canvas();
-  std::unique_ptr<ResultWriter> writer;
-  auto fail = [&](Status s) {
-    if (results.written.ok()) results.written = std::move(s);
-    writer.reset();
-  };
-  if (Result<std::unique_ptr<ResultWriter>> w = ResultWriter::Create(path); w.ok()) {
-    writer = std::move(*w);
-  } else {
-    fail(w.status());
+void SweepResultWriter::CollectMetrics(const std::string& module_id, const Dict& outputs,
+                                       std::vector<Metric>* out) {
+  for (const auto& [port, value] : outputs) {
+    if (value.is_scalar()) {
+      out->push_back(Metric{module_id + "." + port, module_id + ".outputs." + port, value});
+    } else if (value.kind() == ValueKind::kDict) {
+      for (const auto& [k, v] : value.as_dict())
+        if (v.is_scalar())
+          out->push_back(Metric{module_id + "." + k, module_id + "." + port + "." + k, v});
+    }
   }
+}
 
-  // Tasks: saved outputs back from the journal, into their groups; their metric columns.
+SweepResultWriter::SweepResultWriter(const std::string& path, const SweepPlan& plan,
+                                     const SaveSelection& save)
+    : path_(path), plan_(plan), save_(save) {
   const size_t num_tasks = plan.tasks().size();
-  std::vector<Metrics> task_metrics(num_tasks);
-  std::vector<std::string> keys(num_tasks);
-  std::vector<Value> index_keys, index_modules, index_status, index_wall, index_combos,
-      index_errors;
-  for (size_t t = 0; t < num_tasks; ++t) {
-    const PlanTask& task = plan.tasks()[t];
-    const int module = task.module;
-    const std::string& module_id = canvas.modules[module].id;
+  const size_t modules = plan.canvas().modules.size();
+  metrics_.resize(num_tasks);
+  task_written_.assign(num_tasks, false);
+  combo_pending_.assign(plan.num_combos(), static_cast<uint32_t>(modules));
+  // The combinations of each task, grouped by task.
+  combos_begin_.assign(num_tasks + 1, 0);
+  for (size_t t = 0; t < num_tasks; ++t)
+    combos_begin_[t + 1] = combos_begin_[t] + plan.tasks()[t].num_combos;
+  combos_.resize(combos_begin_[num_tasks]);
+  std::vector<uint64_t> next(combos_begin_.begin(), combos_begin_.end() - 1);
+  for (size_t c = 0; c < plan.num_combos(); ++c)
+    for (size_t m = 0; m < modules; ++m)
+      combos_[next[plan.TaskOf(c, static_cast<int>(m))]++] = static_cast<uint32_t>(c);
+  {
+    std::lock_guard<std::mutex> lock(Hdf5Lock());
+    Result<std::unique_ptr<ResultWriter>> w = ResultWriter::Create(path);
+    if (w.ok())
+      writer_ = std::move(*w);
+    else
+      failure_ = w.status();
+  }
+  thread_ = std::thread([this] { Loop(); });
+}
+
+SweepResultWriter::~SweepResultWriter() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    closing_ = true;
+  }
+  queued_.notify_one();
+  if (thread_.joinable()) thread_.join();
+  if (!finished_) {
+    std::lock_guard<std::mutex> lock(Hdf5Lock());
+    writer_.reset();
+    std::error_code ec;
+    std::filesystem::remove(path_, ec);
+  }
+}
+
+void SweepResultWriter::TaskEnded(uint32_t t, Dict outputs) {
+  bool wake = false;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    wake = queue_.empty();  // the thread sleeps only on an empty queue
+    queue_.push_back(Ended{t, std::move(outputs)});
+  }
+  if (wake) queued_.notify_one();
+}
+
+void SweepResultWriter::Loop() {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (true) {
+    queued_.wait(lock, [&] { return closing_ || !queue_.empty(); });
+    if (queue_.empty()) return;  // closing, and everything queued is written
+    std::deque<Ended> batch = std::exchange(queue_, {});
+    lock.unlock();
+    for (Ended& e : batch) WriteTask(e.task, std::move(e.outputs));
+    lock.lock();
+  }
+}
+
+void SweepResultWriter::WriteTask(uint32_t t, Dict outputs) {
+  if (task_written_[t]) return;
+  task_written_[t] = true;
+  const PlanTask& task = plan_.tasks()[t];
+  const std::string& module_id = plan_.canvas().modules[task.module].id;
+  Dict saved;
+  for (auto& [port, value] : outputs)
+    if (save_.Saves(task.module, port, value)) saved.emplace(port, std::move(value));
+  CollectMetrics(module_id, saved, &metrics_[t]);
+  std::lock_guard<std::mutex> lock(Hdf5Lock());
+  if (writer_) {
+    if (Status s = writer_->WriteTask(module_id, task.key.Hex(), saved); !s.ok()) Fail(s);
+  }
+  for (uint64_t i = combos_begin_[t]; i < combos_begin_[t + 1]; ++i)
+    if (--combo_pending_[combos_[i]] == 0) WriteCombo(combos_[i]);
+}
+
+void SweepResultWriter::WriteCombo(uint32_t c) {
+  if (!writer_) return;
+  const std::vector<ModuleInstance>& modules = plan_.canvas().modules;
+  std::vector<ComboModule> members;
+  for (size_t m = 0; m < modules.size(); ++m)
+    members.push_back(
+        ComboModule{modules[m].id, plan_.tasks()[plan_.TaskOf(c, static_cast<int>(m))].key.Hex()});
+  if (Status s = writer_->WriteCombo(plan_.combo(c).id(), ComboParams(plan_, c), members); !s.ok())
+    Fail(s);
+}
+
+void SweepResultWriter::Fail(Status s) {
+  if (failure_.ok()) failure_ = std::move(s);
+  writer_.reset();
+}
+
+SweepResults SweepResultWriter::Finish(const std::vector<PlanTaskOutcome>& outcomes,
+                                       JournalReader* journal, const ResultRunInfo& info) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    closing_ = true;
+  }
+  queued_.notify_one();
+  thread_.join();
+  finished_ = true;
+
+  // Tasks that did not end in this run: a reused one's saved outputs come back from the journal.
+  const Canvas& canvas = plan_.canvas();
+  const size_t num_tasks = plan_.tasks().size();
+  for (uint32_t t = 0; t < num_tasks; ++t) {
+    if (task_written_[t]) continue;
+    Dict outputs;
     const PlanTaskOutcome& outcome = outcomes[t];
-    keys[t] = task.key.Hex();
-    Dict saved;
     if (outcome.state == PlanTaskState::kSucceeded && outcome.journal_offset >= 0) {
       Result<JournalRecord> record = journal->ReadAt(static_cast<uint64_t>(outcome.journal_offset));
       if (!record.ok()) {
-        fail(record.status());
+        std::lock_guard<std::mutex> lock(Hdf5Lock());
+        Fail(record.status());
       } else if (auto* done = std::get_if<JournalTask>(&*record)) {
-        for (auto& [port, value] : done->outputs)
-          if (save.Saves(module, port, value)) saved.emplace(port, std::move(value));
+        outputs = std::move(done->outputs);
       }
     }
-    CollectMetrics(module_id, saved, &task_metrics[t]);
-    if (writer) {
-      if (Status s = writer->WriteTask(module_id, keys[t], saved); !s.ok()) fail(s);
-    }
-    index_keys.push_back(keys[t]);
-    index_modules.push_back(module_id);
+    WriteTask(t, std::move(outputs));
+  }
+
+  // /task_index: one row per task.
+  std::vector<Value> index_keys, index_modules, index_status, index_wall, index_combos,
+      index_errors;
+  for (size_t t = 0; t < num_tasks; ++t) {
+    const PlanTask& task = plan_.tasks()[t];
+    const PlanTaskOutcome& outcome = outcomes[t];
+    index_keys.push_back(task.key.Hex());
+    index_modules.push_back(canvas.modules[task.module].id);
     index_status.push_back(PlanTaskStateName(outcome.state));
     index_wall.push_back(outcome.wall_s);
     index_combos.push_back(static_cast<int64_t>(task.num_combos));
@@ -100,35 +195,34 @@ SweepResults WriteSweepResults(const std::string& path, const SweepPlan& plan,
   }
 
   // Column names: `m.key`, unless a swept key, a fixed column or another output has it.
-  const size_t num_keys = plan.grid().keys().size();
+  const size_t num_keys = plan_.grid().keys().size();
   std::map<std::string, std::set<std::string>> sources;
-  for (const Metrics& metrics : task_metrics)
+  for (const std::vector<Metric>& metrics : metrics_)
     for (const Metric& m : metrics) sources[m.name].insert(m.full_name);
-  std::set<std::string> taken(plan.grid().keys().begin(), plan.grid().keys().end());
+  std::set<std::string> taken(plan_.grid().keys().begin(), plan_.grid().keys().end());
   taken.insert({"combo", "status", "wall_s", "error"});
-  for (Metrics& metrics : task_metrics)
+  for (std::vector<Metric>& metrics : metrics_)
     for (Metric& m : metrics)
       if (taken.count(m.name) || sources[m.name].size() > 1) m.name = m.full_name;
 
-  // Combinations: status, wall time, metrics, swept params; a group linking their tasks.
-  const size_t n = plan.num_combos();
+  // /summary: one row per combination with its status, wall time, metrics and swept params.
+  SweepResults results;
+  const size_t n = plan_.num_combos();
   std::vector<Value> ids, statuses, walls, errors;
   std::vector<std::vector<Value>> params(num_keys);
   std::map<std::string, std::vector<Value>> metric_columns;
   for (size_t c = 0; c < n; ++c) {
     double wall = 0;
     std::string status = "ok", error;
-    std::vector<ComboModule> members;
     for (size_t m = 0; m < canvas.modules.size(); ++m) {
-      const uint32_t t = plan.TaskOf(c, static_cast<int>(m));
+      const uint32_t t = plan_.TaskOf(c, static_cast<int>(m));
       const PlanTaskOutcome& outcome = outcomes[t];
       wall += outcome.wall_s;
-      for (const Metric& metric : task_metrics[t]) {
+      for (const Metric& metric : metrics_[t]) {
         std::vector<Value>& column = metric_columns[metric.name];
         column.resize(n);
         column[c] = metric.value;
       }
-      members.push_back(ComboModule{canvas.modules[m].id, keys[t]});
       if (outcome.state == PlanTaskState::kFailed && status != "failed") {
         status = "failed";
         error = canvas.modules[m].id + ": " + outcome.error;
@@ -139,19 +233,9 @@ SweepResults WriteSweepResults(const std::string& path, const SweepPlan& plan,
       }
     }
     (status == "ok" ? results.succeeded : status == "failed" ? results.failed : results.skipped)++;
-    std::vector<std::pair<std::string, Value>> combo_params;
-    for (size_t k = 0; k < num_keys; ++k) {
-      const BoundKey& bound = plan.binding().keys()[k];
-      const Value* v = plan.combo(c).Find(static_cast<int>(k));
-      params[k].push_back(v ? plan.binding().Coerce(static_cast<int>(k), *v)
-                            : plan.EffectiveParams(c, bound.module)[bound.param]);
-      combo_params.emplace_back(plan.grid().keys()[k], params[k].back());
-    }
-    const std::string id = plan.combo(c).id();
-    if (writer) {
-      if (Status s = writer->WriteCombo(id, combo_params, members); !s.ok()) fail(s);
-    }
-    ids.push_back(id);
+    std::vector<std::pair<std::string, Value>> combo_params = ComboParams(plan_, c);
+    for (size_t k = 0; k < num_keys; ++k) params[k].push_back(std::move(combo_params[k].second));
+    ids.push_back(plan_.combo(c).id());
     statuses.push_back(status);
     walls.push_back(wall);
     errors.push_back(error);
@@ -161,7 +245,7 @@ SweepResults WriteSweepResults(const std::string& path, const SweepPlan& plan,
   table.AddColumn("combo", std::move(ids));
   table.AddColumn("status", std::move(statuses));
   for (size_t k = 0; k < num_keys; ++k)
-    table.AddColumn(plan.grid().keys()[k], std::move(params[k]));
+    table.AddColumn(plan_.grid().keys()[k], std::move(params[k]));
   for (auto& [name, cells] : metric_columns) {
     cells.resize(n);
     table.AddColumn(name, std::move(cells));
@@ -169,7 +253,8 @@ SweepResults WriteSweepResults(const std::string& path, const SweepPlan& plan,
   table.AddColumn("wall_s", std::move(walls));
   table.AddTypedColumn("error", SummaryColumn::Type::kString, std::move(errors));
 
-  if (writer) {
+  std::lock_guard<std::mutex> lock(Hdf5Lock());
+  if (writer_) {
     SummaryTable index;
     index.AddTypedColumn("key", SummaryColumn::Type::kString, std::move(index_keys));
     index.AddTypedColumn("module", SummaryColumn::Type::kString, std::move(index_modules));
@@ -177,12 +262,14 @@ SweepResults WriteSweepResults(const std::string& path, const SweepPlan& plan,
     index.AddTypedColumn("wall_s", SummaryColumn::Type::kFloat, std::move(index_wall));
     index.AddTypedColumn("combos", SummaryColumn::Type::kInt, std::move(index_combos));
     index.AddTypedColumn("error", SummaryColumn::Type::kString, std::move(index_errors));
-    Status s = writer->WriteSummary(table);
-    if (s.ok()) s = writer->WriteTaskIndex(index);
-    if (s.ok()) s = writer->WriteRunInfo(info);
-    if (s.ok()) s = writer->Close();
-    if (!s.ok()) fail(s);
+    Status s = writer_->WriteSummary(table);
+    if (s.ok()) s = writer_->WriteTaskIndex(index);
+    if (s.ok()) s = writer_->WriteRunInfo(info);
+    if (s.ok()) s = writer_->Close();
+    if (!s.ok()) Fail(s);
   }
+  writer_.reset();
+  results.written = failure_;
   return results;
 }
 

@@ -1,10 +1,12 @@
-// Building a sweep's result file from its plan and journal (DESIGN §7).
+// Building a sweep's result file from its plan while it runs (DESIGN §7).
 //
-// At the end of a run the driver knows, for every task of the plan, how it ended and where its
-// journal record is. WriteSweepResults reads each record back, keeps the outputs the
-// SaveSelection saves, and writes the file with ResultWriter: the task groups, a group per
-// combination linking them, /summary, /task_index and /run. It returns the summary table (for
-// the closing table) and the per-combination counts, even when the file could not be written.
+// SweepResultWriter writes the file as the sweep goes: a task's group as soon as the task has
+// ended (and been journaled), a combination's group as soon as its last task has ended, on a
+// thread of its own, so that rank 0 writes while the workers run and the file of a large sweep
+// is nearly done when its last task ends. Finish writes what is left (tasks reused from an
+// earlier run, whose outputs it reads back from the journal, and tasks that did not run), then
+// /summary, /task_index and /run, and closes the file. It returns the summary table (for the
+// closing table) and the per-combination counts, even when the file could not be written.
 //
 // Combination status: "failed" when one of its tasks failed (error: "moduleId: message" of the
 // first, in canvas order), else "skipped" when one was skipped, else "ok". wall_s: the sum of
@@ -13,8 +15,13 @@
 #ifndef FAI_IO_SWEEP_RESULTS_H_
 #define FAI_IO_SWEEP_RESULTS_H_
 
+#include <condition_variable>
 #include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "common/status.h"
@@ -46,12 +53,66 @@ struct SweepResults {
 // Name of a failed/skipped/ok combination status in /summary.
 const char* PlanTaskStateName(PlanTaskState state);
 
-// Writes the result file at `path` (a temporary name: see CommitFile). `outcomes` is indexed like
-// plan.tasks(); `journal` reads the records they point at. `save` was parsed for plan.canvas().
-SweepResults WriteSweepResults(const std::string& path, const SweepPlan& plan,
-                               const SaveSelection& save,
-                               const std::vector<PlanTaskOutcome>& outcomes, JournalReader* journal,
-                               const ResultRunInfo& info);
+class SweepResultWriter {
+ public:
+  // Starts the file at `path` (a temporary name: see CommitFile); a failure is kept and reported
+  // by Finish. `plan` and `save` (parsed for plan.canvas()) must outlive the writer.
+  SweepResultWriter(const std::string& path, const SweepPlan& plan, const SaveSelection& save);
+  // Without Finish (a run that stopped early), it stops writing and removes the file.
+  ~SweepResultWriter();
+  SweepResultWriter(const SweepResultWriter&) = delete;
+  SweepResultWriter& operator=(const SweepResultWriter&) = delete;
+
+  // Task `t` of the plan ended in this run (and is journaled): `outputs` are those it shipped to
+  // rank 0, none when it failed or was skipped; the writer keeps those `save` saves. Returns at
+  // once; called from one thread.
+  void TaskEnded(uint32_t t, Dict outputs);
+
+  // Waits for the writes queued so far, writes the rest and closes the file. `outcomes` is
+  // indexed like plan.tasks(); `journal` reads back the records of succeeded tasks that did not
+  // end in this run. Call once.
+  SweepResults Finish(const std::vector<PlanTaskOutcome>& outcomes, JournalReader* journal,
+                      const ResultRunInfo& info);
+
+ private:
+  struct Ended {
+    uint32_t task;
+    Dict outputs;
+  };
+  // A summary cell a task contributes: its usual column name (`m15.sharpe`), the unambiguous one
+  // used when the usual one is taken (`m15.metrics.sharpe`), and the value.
+  struct Metric {
+    std::string name;
+    std::string full_name;
+    Value value;
+  };
+  static void CollectMetrics(const std::string& module_id, const Dict& outputs, std::vector<Metric>* out);
+  void Loop();
+  // Writes task t's group with the outputs `save` keeps of `outputs` (and records its metrics),
+  // then the group of each combination whose last task that was. Holds the HDF5 lock.
+  void WriteTask(uint32_t t, Dict outputs);
+  // These two need the HDF5 lock held.
+  void WriteCombo(uint32_t c);
+  void Fail(Status s);  // keeps the first failure and stops writing
+
+  const std::string path_;
+  const SweepPlan& plan_;
+  const SaveSelection& save_;
+  std::unique_ptr<ResultWriter> writer_;  // null once a write failed
+  Status failure_;
+  std::vector<std::vector<Metric>> metrics_;  // by task
+  std::vector<bool> task_written_;
+  std::vector<uint32_t> combo_pending_;   // tasks of each combination whose group is not written
+  std::vector<uint64_t> combos_begin_;    // combinations of task t: combos_[begin[t], begin[t + 1])
+  std::vector<uint32_t> combos_;
+
+  std::mutex mu_;
+  std::condition_variable queued_;
+  std::deque<Ended> queue_;
+  bool closing_ = false;
+  bool finished_ = false;
+  std::thread thread_;
+};
 
 }  // namespace fai
 

@@ -10,14 +10,11 @@
 #include <variant>
 #include <vector>
 
+#include "common/hdf5_lock.h"
+
 namespace fai::quant {
 
 namespace {
-
-std::mutex& Hdf5Mutex() {
-  static std::mutex mutex;
-  return mutex;
-}
 
 // Owns one HDF5 id and closes it with `close`.
 class Hdf5Handle {
@@ -97,7 +94,7 @@ Status ReadMember(hid_t dataset, hid_t file_member, const char* name, size_t row
 Result<Table> ReadHdf5Table(const std::string& path, const std::string& dataset_name) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) return Status::NotFound(path + ": no such file");
-  std::lock_guard<std::mutex> lock(Hdf5Mutex());
+  std::lock_guard<std::mutex> lock(Hdf5Lock());
   Table table;
   Status status;
   H5E_BEGIN_TRY {
@@ -139,7 +136,7 @@ Result<Table> ReadHdf5Table(const std::string& path, const std::string& dataset_
 
 Status WriteHdf5Table(const Table& table, const std::string& path,
                       const std::string& dataset_name) {
-  std::lock_guard<std::mutex> lock(Hdf5Mutex());
+  std::lock_guard<std::mutex> lock(Hdf5Lock());
   Status status;
   H5E_BEGIN_TRY {
     [&] {
