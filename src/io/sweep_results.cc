@@ -54,8 +54,8 @@ void SweepResultWriter::CollectMetrics(const std::string& module_id, const Dict&
 }
 
 SweepResultWriter::SweepResultWriter(const std::string& path, const SweepPlan& plan,
-                                     const SaveSelection& save)
-    : path_(path), plan_(plan), save_(save) {
+                                     const SaveSelection& save, uint64_t max_queued_bytes)
+    : path_(path), plan_(plan), save_(save), max_queued_bytes_(max_queued_bytes) {
   const size_t num_tasks = plan.tasks().size();
   const size_t modules = plan.canvas().modules.size();
   metrics_.resize(num_tasks);
@@ -97,11 +97,15 @@ SweepResultWriter::~SweepResultWriter() {
 }
 
 void SweepResultWriter::TaskEnded(uint32_t t, Dict outputs) {
+  uint64_t bytes = 0;
+  for (const auto& [port, value] : outputs) bytes += port.size() + value.ByteSize();
   bool wake = false;
   {
     std::lock_guard<std::mutex> lock(mu_);
+    if (queued_bytes_ + bytes > max_queued_bytes_) return;  // Finish reads it from the journal
+    queued_bytes_ += bytes;
     wake = queue_.empty();  // the thread sleeps only on an empty queue
-    queue_.push_back(Ended{t, std::move(outputs)});
+    queue_.push_back(Ended{t, std::move(outputs), bytes});
   }
   if (wake) queued_.notify_one();
 }
@@ -113,8 +117,13 @@ void SweepResultWriter::Loop() {
     if (queue_.empty()) return;  // closing, and everything queued is written
     std::deque<Ended> batch = std::exchange(queue_, {});
     lock.unlock();
-    for (Ended& e : batch) WriteTask(e.task, std::move(e.outputs));
+    uint64_t written = 0;
+    for (Ended& e : batch) {
+      WriteTask(e.task, std::move(e.outputs));
+      written += e.bytes;
+    }
     lock.lock();
+    queued_bytes_ -= written;
   }
 }
 

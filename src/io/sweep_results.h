@@ -55,9 +55,12 @@ const char* PlanTaskStateName(PlanTaskState state);
 
 class SweepResultWriter {
  public:
+  static constexpr uint64_t kMaxQueuedBytes = uint64_t{256} << 20;
+
   // Starts the file at `path` (a temporary name: see CommitFile); a failure is kept and reported
   // by Finish. `plan` and `save` (parsed for plan.canvas()) must outlive the writer.
-  SweepResultWriter(const std::string& path, const SweepPlan& plan, const SaveSelection& save);
+  SweepResultWriter(const std::string& path, const SweepPlan& plan, const SaveSelection& save,
+                    uint64_t max_queued_bytes = kMaxQueuedBytes);
   // Without Finish (a run that stopped early), it stops writing and removes the file.
   ~SweepResultWriter();
   SweepResultWriter(const SweepResultWriter&) = delete;
@@ -65,7 +68,8 @@ class SweepResultWriter {
 
   // Task `t` of the plan ended in this run (and is journaled): `outputs` are those it shipped to
   // rank 0, none when it failed or was skipped; the writer keeps those `save` saves. Returns at
-  // once; called from one thread.
+  // once; called from one thread. When its outputs would take those waiting to be written past
+  // `max_queued_bytes`, the task is left to Finish (which reads them back from the journal).
   void TaskEnded(uint32_t t, Dict outputs);
 
   // Waits for the writes queued so far, writes the rest and closes the file. `outcomes` is
@@ -78,6 +82,7 @@ class SweepResultWriter {
   struct Ended {
     uint32_t task;
     Dict outputs;
+    uint64_t bytes;
   };
   // A summary cell a task contributes: its usual column name (`m15.sharpe`), the unambiguous one
   // used when the usual one is taken (`m15.metrics.sharpe`), and the value.
@@ -98,6 +103,7 @@ class SweepResultWriter {
   const std::string path_;
   const SweepPlan& plan_;
   const SaveSelection& save_;
+  const uint64_t max_queued_bytes_;
   std::unique_ptr<ResultWriter> writer_;  // null once a write failed
   Status failure_;
   std::vector<std::vector<Metric>> metrics_;  // by task
@@ -109,6 +115,7 @@ class SweepResultWriter {
   std::mutex mu_;
   std::condition_variable queued_;
   std::deque<Ended> queue_;
+  uint64_t queued_bytes_ = 0;  // outputs queued or being written
   bool closing_ = false;
   bool finished_ = false;
   std::thread thread_;

@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "canvas/canvas_parser.h"
+#include "io/journal.h"
 #include "io/result_reader.h"
 #include "io_test_util.h"
 
@@ -110,6 +111,42 @@ TEST_F(SweepResultWriterTest, TasksEndingInAnyOrderMakeTheWholeFile) {
   for (size_t c = 0; c < plan_->num_combos(); ++c) {
     EXPECT_EQ(column("m.score")[c].as_int(), 10 * column("m.k")[c].as_int());
     EXPECT_DOUBLE_EQ(column("wall_s")[c].as_double(), 1.0);  // its two tasks
+  }
+}
+
+TEST_F(SweepResultWriterTest, TasksPastTheQueueLimitComeFromTheJournal) {
+  const size_t n = plan_->tasks().size();
+  auto journal = JournalWriter::Open(dir_.File("r.h5.journal"));
+  ASSERT_TRUE(journal.ok()) << journal.status().message();
+  std::vector<PlanTaskOutcome> outcomes(n);
+  const std::string path = dir_.File("r.h5.tmp");
+  SweepResults results;
+  {
+    SweepResultWriter writer(path, *plan_, *save_, /*max_queued_bytes=*/0);  // nothing fits
+    for (uint32_t t = 0; t < n; ++t) {
+      JournalTask record;
+      record.key = plan_->tasks()[t].key;
+      record.module_id = canvas_.modules[plan_->tasks()[t].module].id;
+      record.outputs = Outputs(t);
+      Result<uint64_t> offset = (*journal)->Append(record);
+      ASSERT_TRUE(offset.ok()) << offset.status().message();
+      outcomes[t] = PlanTaskOutcome{PlanTaskState::kSucceeded, "", 0.25, static_cast<int64_t>(*offset)};
+      // Not what was journaled: the file must hold the journal's outputs.
+      writer.TaskEnded(t, Dict{{plan_->tasks()[t].module == 0 ? "data" : "score", -1}});
+    }
+    auto reader = JournalReader::Open(dir_.File("r.h5.journal"));
+    ASSERT_TRUE(reader.ok()) << reader.status().message();
+    results = writer.Finish(outcomes, reader->get(), ResultRunInfo{});
+  }
+  ASSERT_TRUE(results.written.ok()) << results.written.message();
+  ASSERT_TRUE(CommitFile(path, dir_.File("r.h5")).ok());
+  auto reader = ResultReader::Open(dir_.File("r.h5"));
+  ASSERT_TRUE(reader.ok()) << reader.status().message();
+  for (size_t c = 0; c < plan_->num_combos(); ++c) {
+    auto combo = (*reader)->ReadCombo(plan_->combo(c).id());
+    ASSERT_TRUE(combo.ok()) << combo.status().message();
+    ASSERT_EQ(combo->modules.size(), 2u);
+    EXPECT_EQ(combo->modules[1].second.at("score").as_int(), 10 * plan_->combo(c).Find(0)->as_int());
   }
 }
 
