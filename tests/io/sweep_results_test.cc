@@ -58,6 +58,25 @@ class SweepResultWriterTest : public ::testing::Test {
     return Dict{{"score", 10 * plan_->EffectiveParams(t).at("k").as_int()}};
   }
 
+  // Commits the file at `path` and reads every combination back: its k, the shared data task's
+  // output and its model's score.
+  void ExpectEveryCombination(const std::string& path) {
+    ASSERT_TRUE(CommitFile(path, dir_.File("r.h5")).ok());
+    auto reader = ResultReader::Open(dir_.File("r.h5"));
+    ASSERT_TRUE(reader.ok()) << reader.status().message();
+    for (size_t c = 0; c < plan_->num_combos(); ++c) {
+      auto combo = (*reader)->ReadCombo(plan_->combo(c).id());
+      ASSERT_TRUE(combo.ok()) << combo.status().message();
+      const int64_t k = plan_->combo(c).Find(0)->as_int();
+      EXPECT_EQ(combo->params.at("m.k").as_int(), k);
+      ASSERT_EQ(combo->modules.size(), 2u);
+      EXPECT_EQ(combo->modules[0].first, "d");
+      EXPECT_EQ(combo->modules[0].second.at("data").as_int(), 1);
+      EXPECT_EQ(combo->modules[1].first, "m");
+      EXPECT_EQ(combo->modules[1].second.at("score").as_int(), 10 * k);
+    }
+  }
+
   ModuleRegistry registry_;
   Canvas canvas_;
   std::unique_ptr<Grid> grid_;
@@ -86,21 +105,7 @@ TEST_F(SweepResultWriterTest, TasksEndingInAnyOrderMakeTheWholeFile) {
   }
   ASSERT_TRUE(results.written.ok()) << results.written.message();
   EXPECT_EQ(results.succeeded, 4u);
-  ASSERT_TRUE(CommitFile(path, dir_.File("r.h5")).ok());
-
-  auto reader = ResultReader::Open(dir_.File("r.h5"));
-  ASSERT_TRUE(reader.ok()) << reader.status().message();
-  for (size_t c = 0; c < plan_->num_combos(); ++c) {
-    auto combo = (*reader)->ReadCombo(plan_->combo(c).id());
-    ASSERT_TRUE(combo.ok()) << combo.status().message();
-    const int64_t k = plan_->combo(c).Find(0)->as_int();
-    EXPECT_EQ(combo->params.at("m.k").as_int(), k);
-    ASSERT_EQ(combo->modules.size(), 2u);
-    EXPECT_EQ(combo->modules[0].first, "d");
-    EXPECT_EQ(combo->modules[0].second.at("data").as_int(), 1);
-    EXPECT_EQ(combo->modules[1].first, "m");
-    EXPECT_EQ(combo->modules[1].second.at("score").as_int(), 10 * k);
-  }
+  ExpectEveryCombination(path);
   const SummaryTable& summary = results.summary;
   const auto column = [&](const std::string& name) {
     auto it = std::find_if(summary.columns().begin(), summary.columns().end(),
@@ -139,15 +144,7 @@ TEST_F(SweepResultWriterTest, TasksPastTheQueueLimitComeFromTheJournal) {
     results = writer.Finish(outcomes, reader->get(), ResultRunInfo{});
   }
   ASSERT_TRUE(results.written.ok()) << results.written.message();
-  ASSERT_TRUE(CommitFile(path, dir_.File("r.h5")).ok());
-  auto reader = ResultReader::Open(dir_.File("r.h5"));
-  ASSERT_TRUE(reader.ok()) << reader.status().message();
-  for (size_t c = 0; c < plan_->num_combos(); ++c) {
-    auto combo = (*reader)->ReadCombo(plan_->combo(c).id());
-    ASSERT_TRUE(combo.ok()) << combo.status().message();
-    ASSERT_EQ(combo->modules.size(), 2u);
-    EXPECT_EQ(combo->modules[1].second.at("score").as_int(), 10 * plan_->combo(c).Find(0)->as_int());
-  }
+  ExpectEveryCombination(path);
 }
 
 TEST_F(SweepResultWriterTest, NotFinishedLeavesNoFile) {
