@@ -82,12 +82,7 @@ SweepResultWriter::SweepResultWriter(const std::string& path, const SweepPlan& p
 }
 
 SweepResultWriter::~SweepResultWriter() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    closing_ = true;
-  }
-  queued_.notify_one();
-  if (thread_.joinable()) thread_.join();
+  StopThread();
   if (!finished_) {
     std::lock_guard<std::mutex> lock(Hdf5Lock());
     writer_.reset();
@@ -108,6 +103,15 @@ void SweepResultWriter::TaskEnded(uint32_t t, Dict outputs) {
     queue_.push_back(Ended{t, std::move(outputs), bytes});
   }
   if (wake) queued_.notify_one();
+}
+
+void SweepResultWriter::StopThread() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    closing_ = true;
+  }
+  queued_.notify_one();
+  if (thread_.joinable()) thread_.join();
 }
 
 void SweepResultWriter::Loop() {
@@ -162,12 +166,7 @@ void SweepResultWriter::Fail(Status s) {
 
 SweepResults SweepResultWriter::Finish(const std::vector<PlanTaskOutcome>& outcomes,
                                        JournalReader* journal, const ResultRunInfo& info) {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    closing_ = true;
-  }
-  queued_.notify_one();
-  thread_.join();
+  StopThread();
   finished_ = true;
 
   // Tasks that did not end in this run: a reused one's saved outputs come back from the journal.

@@ -93,6 +93,7 @@ class SweepResultWriter {
   };
   static void CollectMetrics(const std::string& module_id, const Dict& outputs, std::vector<Metric>* out);
   void Loop();
+  void StopThread();  // after it has written everything queued
   // Writes task t's group with the outputs `save` keeps of `outputs` (and records its metrics),
   // then the group of each combination whose last task that was. Holds the HDF5 lock.
   void WriteTask(uint32_t t, Dict outputs);
