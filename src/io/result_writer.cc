@@ -122,9 +122,12 @@ Status ResultWriter::WriteCombo(const std::string& combo_id,
     if (Status s = WriteH5Attribute(combo.get(), key, v); !s.ok()) return Fail(s.message());
   }
   for (const ComboModule& m : modules) {
+    // Found from the module's group when it is open, without a walk from the root per link.
+    auto group = module_groups_.find(m.module_id);
+    const bool open = group != module_groups_.end();
     const std::string target = "/tasks/" + EscapeH5Name(m.module_id) + "/" + m.task_key;
-    if (H5Lcreate_hard(file_.get(), target.c_str(), combo.get(), EscapeH5Name(m.module_id).c_str(),
-                       H5P_DEFAULT, H5P_DEFAULT) < 0)
+    if (H5Lcreate_hard(open ? group->second.get() : file_.get(), open ? m.task_key.c_str() : target.c_str(),
+                       combo.get(), EscapeH5Name(m.module_id).c_str(), H5P_DEFAULT, H5P_DEFAULT) < 0)
       return Fail("cannot link /combos/" + combo_id + "/" + m.module_id + " to " + target);
   }
   return Status::OK();
