@@ -59,6 +59,8 @@ SweepResultWriter::SweepResultWriter(const std::string& path, const SweepPlan& p
   const size_t num_tasks = plan.tasks().size();
   const size_t modules = plan.canvas().modules.size();
   metrics_.resize(num_tasks);
+  keys_.reserve(num_tasks);
+  for (const PlanTask& task : plan.tasks()) keys_.push_back(task.key.Hex());
   task_written_.assign(num_tasks, false);
   combo_pending_.assign(plan.num_combos(), static_cast<uint32_t>(modules));
   // The combinations of each task, grouped by task.
@@ -142,7 +144,7 @@ void SweepResultWriter::WriteTask(uint32_t t, Dict outputs) {
   CollectMetrics(module_id, saved, &metrics_[t]);
   std::lock_guard<std::mutex> lock(Hdf5Lock());
   if (writer_) {
-    if (Status s = writer_->WriteTask(module_id, task.key.Hex(), saved); !s.ok()) Fail(s);
+    if (Status s = writer_->WriteTask(module_id, keys_[t], saved); !s.ok()) Fail(s);
   }
   for (uint64_t i = combos_begin_[t]; i < combos_begin_[t + 1]; ++i)
     if (--combo_pending_[combos_[i]] == 0) WriteCombo(combos_[i]);
@@ -153,8 +155,7 @@ void SweepResultWriter::WriteCombo(uint32_t c) {
   const std::vector<ModuleInstance>& modules = plan_.canvas().modules;
   std::vector<ComboModule> members;
   for (size_t m = 0; m < modules.size(); ++m)
-    members.push_back(
-        ComboModule{modules[m].id, plan_.tasks()[plan_.TaskOf(c, static_cast<int>(m))].key.Hex()});
+    members.push_back(ComboModule{modules[m].id, keys_[plan_.TaskOf(c, static_cast<int>(m))]});
   if (Status s = writer_->WriteCombo(plan_.combo(c).id(), ComboParams(plan_, c), members); !s.ok())
     Fail(s);
 }
@@ -194,7 +195,7 @@ SweepResults SweepResultWriter::Finish(const std::vector<PlanTaskOutcome>& outco
   for (size_t t = 0; t < num_tasks; ++t) {
     const PlanTask& task = plan_.tasks()[t];
     const PlanTaskOutcome& outcome = outcomes[t];
-    index_keys.push_back(task.key.Hex());
+    index_keys.push_back(keys_[t]);
     index_modules.push_back(canvas.modules[task.module].id);
     index_status.push_back(PlanTaskStateName(outcome.state));
     index_wall.push_back(outcome.wall_s);

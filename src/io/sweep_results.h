@@ -107,6 +107,7 @@ class SweepResultWriter {
   const uint64_t max_queued_bytes_;
   std::unique_ptr<ResultWriter> writer_;  // null once a write failed
   Status failure_;
+  std::vector<std::string> keys_;             // by task: its content key in hex (its group's name)
   std::vector<std::vector<Metric>> metrics_;  // by task
   std::vector<bool> task_written_;
   std::vector<uint32_t> combo_pending_;   // tasks of each combination whose group is not written
