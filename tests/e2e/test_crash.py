@@ -316,7 +316,7 @@ class Crashes(unittest.TestCase):
             self.assertIn("nothing already recorded is lost", r.stderr)
             self.assertFalse(os.path.exists(out))
             self.assertFalse(os.path.exists(out + ".tmp"))
-            recorded = sum(1 for rec in journal_records(out + ".journal") if rec[0] == 2)
+            recorded = finished_tasks(out + ".journal")
             self.assertGreater(recorded, 0)
             self.assertEqual(journal_records(out + ".journal")[-1][1] + journal_records(out + ".journal")[-1][2],
                              os.path.getsize(out + ".journal"), "no torn record left behind")
