@@ -1,10 +1,11 @@
-// IdleBackoff: how long a communication loop waits when a pass found nothing to do. After a few
-// passes that do not wait, it waits:
-// - where the transport wakes the loop when a message arrives (Transport::wakes_on_arrival), and
-//   everything else that gives the loop work wakes it too, 2 ms: the wait is only a safety net;
-// - otherwise (ranks on other hosts), an eighth of the time since the last activity, from 20 µs
-//   up to 2 ms, so that a loop busy a moment ago (short tasks finishing) looks again soon and one
-//   idle for long (an hour-long task) wakes rarely.
+// IdleBackoff: how long a communication loop waits when a pass found nothing to do.
+// - Where the transport wakes the loop when a message arrives (Transport::wakes_on_arrival), and
+//   everything else that gives the loop work wakes it too: 2 ms at once, the wait being only a
+//   safety net. Passes that look again without waiting would only take the CPU from the tasks
+//   (each one yields in MPI's progress loop when ranks share cores).
+// - Otherwise (ranks on other hosts), after a few passes that do not wait, an eighth of the time
+//   since the last activity, from 20 µs up to 2 ms, so that a loop busy a moment ago (short tasks
+//   finishing) looks again soon and one idle for long (an hour-long task) wakes rarely.
 // Any activity resets it.
 #ifndef FAI_MPI_SCHED_IDLE_BACKOFF_H_
 #define FAI_MPI_SCHED_IDLE_BACKOFF_H_
@@ -26,9 +27,9 @@ class IdleBackoff {
   void Reset() { idle_passes_ = 0; }
   // The wait for this idle pass (zero: look again at once).
   std::chrono::microseconds Next() {
+    if (woken_on_arrival_) return kMax;
     if (idle_passes_++ == 0) idle_since_ = Clock::now();
     if (idle_passes_ <= kSpinPasses) return std::chrono::microseconds(0);
-    if (woken_on_arrival_) return kMax;
     const auto idle = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - idle_since_);
     return std::clamp(idle / 8, kMin, kMax);
   }

@@ -145,6 +145,9 @@ bool MpiTransport::Flush() {
 }
 
 void MpiTransport::Wait(std::chrono::microseconds timeout) {
+  // A send still in flight (a large message, sent by rendezvous) completes only while this rank
+  // calls into MPI: look again soon rather than sleep through the whole timeout.
+  if (!pending_.empty()) timeout = std::min(timeout, std::chrono::microseconds(50));
   if (timeout.count() <= 0) return;
   if (doorbell_ < 0) {
     std::this_thread::sleep_for(timeout);
