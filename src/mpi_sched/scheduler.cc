@@ -10,6 +10,8 @@ namespace fai {
 namespace {
 // How many ready tasks in a row may fail to fit before a scheduling pass stops looking.
 constexpr size_t kMaxMisses = 256;
+// How many distinct requests a pass remembers as fitting nowhere.
+constexpr size_t kMaxUnfit = 8;
 }  // namespace
 
 Scheduler::Scheduler(std::vector<WorkerCapacity> workers) : ledger_(std::move(workers)) {
@@ -54,13 +56,25 @@ void Scheduler::MarkReady(uint64_t task) {
 std::vector<Dispatch> Scheduler::Schedule() {
   std::vector<Dispatch> out;
   std::vector<uint64_t> input_bytes(ledger_.size());
+  // Requests that fit nowhere in this pass: reservations only take capacity, so they still do not
+  // (most ready tasks of a sweep ask for the same, and a full cluster is the usual case).
+  std::vector<Resources> unfit;
   size_t misses = 0;
   for (auto it = ready_.begin(); it != ready_.end() && misses < kMaxMisses;) {
     Record& r = tasks_[*it];
-    std::fill(input_bytes.begin(), input_bytes.end(), 0);
-    for (ObjectId dep : r.spec.deps)
-      for (int w : tasks_[dep].holders) input_bytes[w] += tasks_[dep].bytes;
-    const int w = ChooseWorker(ledger_, r.spec.request, input_bytes);
+    const Resources& request = r.spec.request;
+    const bool known_unfit = std::any_of(unfit.begin(), unfit.end(), [&](const Resources& u) {
+      return u.num_cpus == request.num_cpus && u.num_gpus == request.num_gpus &&
+             u.memory_bytes == request.memory_bytes;
+    });
+    int w = -1;
+    if (!known_unfit) {
+      std::fill(input_bytes.begin(), input_bytes.end(), 0);
+      for (ObjectId dep : r.spec.deps)
+        for (int holder : tasks_[dep].holders) input_bytes[holder] += tasks_[dep].bytes;
+      w = ChooseWorker(ledger_, request, input_bytes);
+      if (w < 0 && unfit.size() < kMaxUnfit) unfit.push_back(request);
+    }
     if (w < 0) {
       ++misses;
       ++it;

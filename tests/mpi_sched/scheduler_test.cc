@@ -116,5 +116,23 @@ TEST(Scheduler, SmallTasksPassABigOneThatDoesNotFitYet) {
   EXPECT_EQ(placed[0].task, big);
 }
 
+TEST(Scheduler, OnePassPlacesEverySmallTaskBetweenBigOnesThatDoNotFit) {
+  Scheduler s(Workers(1, 4));
+  s.Add(Task(3));
+  ASSERT_EQ(s.Schedule().size(), 1u);  // 1 CPU left
+  std::vector<uint64_t> small;
+  for (int i = 0; i < 3; ++i) {
+    s.Add(Task(2));
+    s.Add(Task(2));
+    small.push_back(s.Add(Task(0.25)));
+  }
+  const uint64_t last_big = s.Add(Task(2));
+  small.push_back(s.Add(Task(0.25)));
+  std::vector<uint64_t> placed;
+  for (const Dispatch& d : s.Schedule()) placed.push_back(d.task);
+  EXPECT_EQ(placed, small);
+  EXPECT_EQ(s.state(last_big), TaskState::kReady);
+}
+
 }  // namespace
 }  // namespace fai
