@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -20,6 +19,7 @@
 #include <thread>
 
 #include "canvas/command_module.h"
+#include "canvas/program_spawn.h"
 #include "common/file_io.h"
 #include "common/value_json.h"
 #include "fai/task_failure.h"
@@ -286,7 +286,6 @@ void RunCommandTask(TaskContext& ctx) {
     if (mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("cannot create a task directory");
     dir = tmpl;
   }
-  fs::create_directories(dir);
 
   // Inputs to files.
   nlohmann::json input_paths = nlohmann::json::object();
@@ -365,34 +364,17 @@ void RunCommandTask(TaskContext& ctx) {
   // stdout and stderr through pipes to stdout.log / stderr.log (made only when written to).
   CapturedStream out(dir + "/stdout.log");
   CapturedStream err(dir + "/stderr.log");
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&actions, out.write_fd(), STDOUT_FILENO);
-  posix_spawn_file_actions_adddup2(&actions, err.write_fd(), STDERR_FILENO);
-  // Nothing else of the worker's: MPI's sockets and shared memory are not the program's business.
-  posix_spawn_file_actions_addclosefrom_np(&actions, STDERR_FILENO + 1);
-  posix_spawn_file_actions_addchdir_np(&actions, dir.c_str());
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  posix_spawnattr_setpgroup(&attr, 0);  // its own process group, killed as a whole
-  sigset_t defaults;
-  sigemptyset(&defaults);
-  sigaddset(&defaults, SIGPIPE);
-  sigaddset(&defaults, SIGTERM);
-  sigaddset(&defaults, SIGINT);
-  posix_spawnattr_setsigdefault(&attr, &defaults);
-  sigset_t none;
-  sigemptyset(&none);
-  posix_spawnattr_setsigmask(&attr, &none);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
-  pid_t pid = 0;
-  const int rc = posix_spawnp(&pid, c_argv[0], &actions, &attr, c_argv.data(), c_env.data());
-  posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attr);
+  SpawnRequest spawn;
+  spawn.argv = c_argv.data();
+  spawn.envp = c_env.data();
+  spawn.dir = dir.c_str();
+  spawn.stdout_fd = out.write_fd();
+  spawn.stderr_fd = err.write_fd();
+  int spawn_error = 0;
+  const pid_t pid = SpawnProgram(spawn, &spawn_error);
   out.CloseWriteEnd();
   err.CloseWriteEnd();
-  if (rc != 0) throw std::runtime_error("cannot start \"" + argv[0] + "\": " + std::strerror(rc));
+  if (pid < 0) throw std::runtime_error("cannot start \"" + argv[0] + "\": " + std::strerror(spawn_error));
 
   bool timed_out = false;
   const int status = WaitAndCapture(pid, ctx.timeout_s(), &out, &err, &timed_out);
@@ -406,8 +388,7 @@ void RunCommandTask(TaskContext& ctx) {
     throw std::runtime_error("exited with status " + std::to_string(WEXITSTATUS(status)) + detail);
 
   // Outputs: a JSON object in FAI_OUTPUT.
-  if (fs::exists(output_path)) {
-    std::ifstream in(output_path);
+  if (std::ifstream in(output_path); in.is_open()) {
     nlohmann::json written = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
     if (!written.is_object())
       throw std::runtime_error("FAI_OUTPUT (" + output_path + ") does not hold a JSON object");

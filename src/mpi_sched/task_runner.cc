@@ -208,8 +208,17 @@ TaskOutcome RunTaskOrder(const ModuleRegistry& registry, const TaskOrder& order,
   }
   OrderContext ctx(order, inputs);
   if (!order.work_dir.empty()) {  // made here, on the task's thread, not on the communication thread
+    // One mkdir(2) in the usual case (the parent exists); the parents too when they do not.
     std::error_code ec;
-    std::filesystem::create_directories(order.work_dir, ec);
+    if (!std::filesystem::create_directory(order.work_dir, ec) && ec)
+      std::filesystem::create_directories(order.work_dir, ec);
+    if (ec) {
+      TaskOutcome outcome;
+      outcome.ok = false;
+      outcome.failure = FailureKind::kError;
+      outcome.error = "cannot create the task's directory " + order.work_dir + ": " + ec.message();
+      return outcome;
+    }
   }
   // Commands isolate themselves; other modules run in a child when asked or when they have a
   // timeout (a thread cannot be stopped).

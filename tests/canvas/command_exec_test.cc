@@ -121,6 +121,59 @@ TEST_F(CommandExecTest, TimeoutEndsTheProcessGroup) {
   EXPECT_NE(outcome.error.find("stderr: waiting"), std::string::npos) << outcome.error;
 }
 
+TEST_F(CommandExecTest, ProgramNameIsLookedUpInPath) {
+  TaskOutcome outcome = Run({"sh", "-c", "echo found"});
+  ASSERT_TRUE(outcome.ok) << outcome.error;
+  EXPECT_EQ(Log("stdout.log"), "found\n");
+}
+
+TEST_F(CommandExecTest, ProgramThatCannotStartFailsTheTaskWithTheReason) {
+  TaskOutcome missing = Run({"fai-no-such-program"});
+  ASSERT_FALSE(missing.ok);
+  EXPECT_EQ(missing.failure, FailureKind::kError);
+  EXPECT_EQ(missing.error, "cannot start \"fai-no-such-program\": No such file or directory");
+
+  fs::create_directories(dir_);
+  const fs::path script = dir_ / "not-executable.sh";
+  std::ofstream(script) << "#!/bin/sh\necho ran\n";
+  fs::permissions(script, fs::perms::owner_read | fs::perms::owner_write);
+  TaskOutcome denied = Run({script.string()});
+  ASSERT_FALSE(denied.ok);
+  EXPECT_EQ(denied.error, "cannot start \"" + script.string() + "\": Permission denied");
+
+  TaskOutcome no_dir = Run({"/bin/true"});
+  ASSERT_TRUE(no_dir.ok) << no_dir.error;  // the failures left nothing behind
+}
+
+// The program starts with no signal blocked, SIGPIPE, SIGTERM and SIGINT at their defaults even
+// when the worker ignores them, and other ignored signals still ignored (as nohup expects).
+TEST_F(CommandExecTest, ProgramGetsAnEmptySignalMaskAndDefaultDispositions) {
+  struct sigaction ignore {}, old_pipe {}, old_term {}, old_hup {};
+  ignore.sa_handler = SIG_IGN;
+  sigaction(SIGPIPE, &ignore, &old_pipe);
+  sigaction(SIGTERM, &ignore, &old_term);
+  sigaction(SIGHUP, &ignore, &old_hup);
+  sigset_t blocked, old_mask;
+  sigemptyset(&blocked);
+  sigaddset(&blocked, SIGUSR1);
+  pthread_sigmask(SIG_BLOCK, &blocked, &old_mask);
+  TaskOutcome outcome = Run({"/bin/grep", "-E", "^Sig(Blk|Ign)", "/proc/self/status"});
+  pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
+  sigaction(SIGPIPE, &old_pipe, nullptr);
+  sigaction(SIGTERM, &old_term, nullptr);
+  sigaction(SIGHUP, &old_hup, nullptr);
+  ASSERT_TRUE(outcome.ok) << outcome.error;
+  std::istringstream lines(Log("stdout.log"));
+  std::string blk_name, blk, ign_name, ign;
+  lines >> blk_name >> blk >> ign_name >> ign;
+  EXPECT_EQ(blk_name, "SigBlk:");
+  EXPECT_EQ(std::stoull(blk, nullptr, 16), 0u);
+  const uint64_t ignored = std::stoull(ign, nullptr, 16);
+  const auto bit = [](int sig) { return uint64_t{1} << (sig - 1); };
+  EXPECT_EQ(ignored & (bit(SIGPIPE) | bit(SIGTERM) | bit(SIGINT)), 0u) << ign;
+  EXPECT_NE(ignored & bit(SIGHUP), 0u) << ign;
+}
+
 TEST(LauncherVariableTest, JobVariablesGoUserSettingsStay) {
   for (const char* name : {"OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_SIZE", "OMPI_UNIVERSE_SIZE", "OMPI_FILE_LOCATION",
                            "OMPI_MCA_ess", "OMPI_MCA_ess_base_jobid", "OMPI_MCA_orte_hnp_uri", "OMPI_MCA_pmix",
