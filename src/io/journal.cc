@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <utility>
 
 #include "common/file_io.h"
 
@@ -243,17 +244,18 @@ Result<uint64_t> JournalWriter::Append(const JournalRecord& record) {
   }
   size_ += frame.size();
   bool sync_now = true;
+  bool was_dirty = false;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    dirty_ = true;
+    was_dirty = std::exchange(dirty_, true);
     if (sync_options_.group_window_s > 0 &&
         SteadyNow() - last_sync_end_ < sync_options_.group_window_s)
       sync_now = false;
   }
   if (sync_now) {
     if (Status synced = DoSync(); !synced.ok()) return synced;
-  } else {
-    wake_.notify_one();
+  } else if (!was_dirty) {
+    wake_.notify_one();  // the sync thread waits for a first record; later ones share its sync
   }
   return offset;
 }

@@ -101,8 +101,10 @@ void SweepResultWriter::TaskEnded(uint32_t t, Dict outputs) {
     std::lock_guard<std::mutex> lock(mu_);
     if (queued_bytes_ + bytes > max_queued_bytes_) return;  // Finish reads it from the journal
     queued_bytes_ += bytes;
-    wake = queue_.empty();  // the thread sleeps only on an empty queue
     queue_.push_back(Ended{t, std::move(outputs), bytes});
+    // The thread sleeps on an empty queue, then gathers for a while: woken for the first task
+    // and when a batch is full, not once per task.
+    wake = queue_.size() == 1 || queue_.size() == kBatch;
   }
   if (wake) queued_.notify_one();
 }
@@ -120,6 +122,7 @@ void SweepResultWriter::Loop() {
   std::unique_lock<std::mutex> lock(mu_);
   while (true) {
     queued_.wait(lock, [&] { return closing_ || !queue_.empty(); });
+    queued_.wait_for(lock, kGather, [&] { return closing_ || queue_.size() >= kBatch; });
     if (queue_.empty()) return;  // closing, and everything queued is written
     std::deque<Ended> batch = std::exchange(queue_, {});
     lock.unlock();
