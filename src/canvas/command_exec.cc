@@ -327,10 +327,13 @@ void RunCommandTask(TaskContext& ctx) {
   task["resources"] = {{"num_cpus", ctx.num_cpus()}, {"gpus", ctx.gpu_ids()}};
   const std::string task_path = (fs::path(dir) / "task.json").string();
   const std::string output_path = (fs::path(dir) / "output.json").string();
-  if (Status s = WriteWholeFile(task_path, task.dump(2) + "\n"); !s.ok())
+  bool earlier_attempt = false;
+  if (Status s = WriteWholeFile(task_path, task.dump(2) + "\n", &earlier_attempt); !s.ok())
     throw std::runtime_error(s.message());
-  // What an earlier attempt left must not pass for this one's.
-  for (const char* stale : {"/output.json", "/stdout.log", "/stderr.log"}) unlink((dir + stale).c_str());
+  // What an earlier attempt left must not pass for this one's. An attempt writes nothing there
+  // before task.json, so a new task.json means there is nothing to clear.
+  if (earlier_attempt)
+    for (const char* stale : {"/output.json", "/stdout.log", "/stderr.log"}) unlink((dir + stale).c_str());
 
   // Environment: the worker's, then the entry's env, then ours (later ones win).
   std::vector<std::pair<std::string, std::string>> own;

@@ -25,8 +25,14 @@ Status WriteAll(int fd, const std::string& path, std::string_view bytes) {
   return Status::OK();
 }
 
-Status WriteWholeFile(const std::string& path, std::string_view text) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+Status WriteWholeFile(const std::string& path, std::string_view text, bool* replaced) {
+  constexpr int kFlags = O_WRONLY | O_CREAT | O_CLOEXEC;
+  int fd = -1;
+  if (replaced != nullptr) {
+    fd = ::open(path.c_str(), kFlags | O_EXCL, 0644);
+    *replaced = fd < 0 && errno == EEXIST;
+  }
+  if (fd < 0) fd = ::open(path.c_str(), kFlags | O_TRUNC, 0644);
   if (fd < 0) return Failed(path, "cannot create");
   Status s = WriteAll(fd, path, text);
   if (::close(fd) != 0 && s.ok()) s = Failed(path, "close failed");

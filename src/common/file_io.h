@@ -13,8 +13,9 @@ namespace fai {
 // `path` and the reason (errno).
 Status WriteAll(int fd, const std::string& path, std::string_view bytes);
 
-// Creates or truncates `path` and writes `text` into it.
-Status WriteWholeFile(const std::string& path, std::string_view text);
+// Creates or truncates `path` and writes `text` into it. With `replaced`, tells whether the file
+// existed before.
+Status WriteWholeFile(const std::string& path, std::string_view text, bool* replaced = nullptr);
 
 }  // namespace fai
 
