@@ -66,7 +66,7 @@ class ResultWriter {
                     const std::vector<ComboModule>& modules);
   Status WriteSummary(const SummaryTable& summary);
   Status WriteTaskIndex(const SummaryTable& index);
-  // Flushes and closes the file, and makes it durable (fsync). The writer is unusable after.
+  // Flushes and closes the file (CommitFile makes it durable). The writer is unusable after.
   Status Close();
 
  private:
