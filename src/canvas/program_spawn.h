@@ -3,8 +3,8 @@
 // glibc's posix_spawn queries and resets every one of the 64 signal dispositions in the child
 // (its child shares the parent's memory, so no parent handler may run there) and maps a fresh
 // stack for each start. SpawnProgram does the same work with what it can know ahead: the signals
-// this process handles are looked up once, at the first start (handlers are installed at start-up:
-// MPI's, ours), and each thread keeps one child stack. The child is a clone(CLONE_VM |
+// this process handles are looked up once, at the first start (their handlers are installed at
+// start-up, by MPI_Init), and each thread keeps one child stack. The child is a clone(CLONE_VM |
 // CLONE_VFORK) like posix_spawn's: the calling thread waits until the program has been executed
 // or has failed to be.
 #ifndef FAI_CANVAS_PROGRAM_SPAWN_H_
