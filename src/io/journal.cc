@@ -243,16 +243,12 @@ Result<uint64_t> JournalWriter::Append(const JournalRecord& record) {
     return s;
   }
   size_ += frame.size();
-  bool sync_now = true;
   bool was_dirty = false;
   {
     std::lock_guard<std::mutex> lock(mu_);
     was_dirty = std::exchange(dirty_, true);
-    if (sync_options_.group_window_s > 0 &&
-        SteadyNow() - last_sync_end_ < sync_options_.group_window_s)
-      sync_now = false;
   }
-  if (sync_now) {
+  if (sync_options_.group_window_s <= 0) {
     if (Status synced = DoSync(); !synced.ok()) return synced;
   } else if (!was_dirty) {
     wake_.notify_one();  // the sync thread waits for a first record; later ones share its sync

@@ -1,8 +1,9 @@
 // The write-ahead journal of a sweep (DESIGN §7 "Nothing is lost"), kept next to the result file
 // as `<output>.journal`.
 //
-// Every finished task is appended as a record and made durable (write + fdatasync, see
-// JournalSyncOptions for group commit under load) before the driver counts it as done; a run also
+// Every finished task is appended as a record (one write(2): a process killed at any moment after
+// it cannot lose it) before the driver counts it as done, and made durable against a machine crash
+// by an fdatasync within JournalSyncOptions::group_window_s (group commit); a run also
 // records when it starts (the canvas, grid and combinations it sweeps) and when it ends. A later
 // run with the same output reads the journal back and reuses every finished task whose content key
 // is still in its plan, so the journal, not the HDF5 file, is the authority: results.h5 is rebuilt
@@ -100,10 +101,10 @@ std::string JournalPathFor(const std::string& output);
 
 // How the writer makes records durable.
 struct JournalSyncOptions {
-  // A record is fdatasync'd before Append returns, unless the previous fdatasync ended less than
-  // this long ago: then it shares the next one, which a background thread issues at most this
-  // long after the previous (group commit under load, so a sweep of short tasks is not held to
-  // one fdatasync per task). 0: every Append syncs.
+  // A background thread fdatasyncs what was appended, at once when the previous fdatasync ended
+  // at least this long ago, else when it has: the records of a sweep of short tasks share one
+  // fdatasync, and the thread that appends never waits for the disk. 0: every Append syncs before
+  // it returns.
   double group_window_s = 0.01;
 };
 
