@@ -1,7 +1,8 @@
 // The runtime's entry: on rank 0 a Master driven by the caller, on every other rank a worker.
-// With one rank (no mpirun), rank 0 serves tasks itself through a local worker thread that gets
-// the machine's cores. MPI is initialised with MPI_THREAD_FUNNELED: only the thread that calls
-// RunRuntime talks MPI.
+// With one rank, rank 0 serves tasks itself through a local worker thread that gets the machine's
+// cores; a process started without a launcher (no mpirun or srun) then does not start MPI at all.
+// Otherwise MPI is initialised with MPI_THREAD_FUNNELED: only the thread that calls RunRuntime
+// talks MPI.
 #ifndef FAI_MPI_SCHED_RUNTIME_H_
 #define FAI_MPI_SCHED_RUNTIME_H_
 
