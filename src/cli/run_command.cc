@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <future>
 #include <iostream>
 #include <map>
 #include <stdexcept>
@@ -517,8 +518,8 @@ int Sweep(const SweepPlan& plan, const SaveSelection& save, const RunSetup& setu
   }
   const UsageReport usage = ComputeUsage(usage_input);
 
-  // The rest of the result file (what did not end in this run comes from the journal), then
-  // renamed into place.
+  // The rest of the result file (what did not end in this run comes from the journal), written
+  // on another thread while the workers and MPI shut down, then renamed into place.
   ResultRunInfo info;
   for (const auto& [name, value] : usage.Attributes()) info.attribute_groups["usage"][name] = value;
   DescribeRun(plan, save, &info);
@@ -527,7 +528,11 @@ int Sweep(const SweepPlan& plan, const SaveSelection& save, const RunSetup& setu
     err << "fai-sweep: error: " << reader.status().message() << "\n";
     return kExitFailures;
   }
-  SweepResults results = results_writer.Finish(outcomes, reader->get(), info);
+  std::future<SweepResults> finishing = std::async(std::launch::async, [&] {
+    return results_writer.Finish(outcomes, reader->get(), info);
+  });
+  master.Release();
+  SweepResults results = finishing.get();
   Status written = results.written;
   if (written.ok()) written = CommitFile(tmp_path, output);
   if (!written.ok()) fs::remove(tmp_path, ec);

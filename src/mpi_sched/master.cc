@@ -158,4 +158,11 @@ void Master::Shutdown() {
   while (!transport_->Flush()) std::this_thread::yield();
 }
 
+void Master::Release() {
+  if (released_) return;
+  released_ = true;
+  Shutdown();
+  if (on_release_) on_release_();
+}
+
 }  // namespace fai

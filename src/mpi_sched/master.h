@@ -62,8 +62,12 @@ class Master {
   // Places ready tasks now (after Submit or a TryUnblock outside Pump).
   void Dispatch();
 
-  // Tells every worker to stop once its running tasks end.
-  void Shutdown();
+  // Ends this Master's use of the workers: tells every worker to stop once its running tasks end,
+  // then runs what the runtime set with set_on_release (under MPI it ends MPI on this rank, so that what rank 0 still does alone, like
+  // writing the result file on another thread, overlaps the ranks' shutdown). Only the first call
+  // acts; nothing may be sent afterwards.
+  void Release();
+  void set_on_release(std::function<void()> on_release) { on_release_ = std::move(on_release); }
 
   const Scheduler& scheduler() const { return *scheduler_; }
   Scheduler& mutable_scheduler() { return *scheduler_; }
@@ -72,6 +76,7 @@ class Master {
 
  private:
   void SendFrees();
+  void Shutdown();
   void HandleDone(const Envelope& env, const std::function<void(TaskResult&&)>& on_result);
   void ReportSkipped(const std::function<void(TaskResult&&)>& on_result);
 
@@ -86,6 +91,8 @@ class Master {
   std::vector<int> attempts_;           // by task id
   std::map<uint64_t, TaskOrder> spare_; // copies of orders that may be retried
   std::string fail_fast_reason_;
+  std::function<void()> on_release_;
+  bool released_ = false;
 };
 
 }  // namespace fai

@@ -88,9 +88,9 @@ int RunLocal(const ModuleRegistry& registry, const RuntimeOptions& options, cons
   Master master(master_side.get());
   std::vector<WorkerCapacity> workers = master.Handshake();
   master.Start(workers);
+  master.set_on_release([&] { worker.join(); });
   const int status = master_fn(master, workers);
-  master.Shutdown();
-  worker.join();
+  master.Release();
   return status;
 }
 
@@ -118,6 +118,7 @@ int RunRuntime(const ModuleRegistry& registry, const RuntimeOptions& options, co
   MPI_Comm_size(MPI_COMM_WORLD, &size);
 
   int status = 0;
+  bool finalized = false;
   if (size == 1) {
     status = RunLocal(registry, options, master_fn);
   } else {
@@ -125,10 +126,16 @@ int RunRuntime(const ModuleRegistry& registry, const RuntimeOptions& options, co
     MpiTransport transport(MPI_COMM_WORLD);
     if (rank == 0) {
       Master master(&transport);
+      if (!initialized) {
+        master.set_on_release([&] {
+          MPI_Finalize();
+          finalized = true;
+        });
+      }
       std::vector<WorkerCapacity> workers = master.Handshake();
       master.Start(workers);
       status = master_fn(master, workers);
-      master.Shutdown();
+      master.Release();
     } else {
       Result<WorkerCapacity> cap = ComputeCapacity(options.capacity, facts);
       if (!cap.ok()) {
@@ -143,7 +150,7 @@ int RunRuntime(const ModuleRegistry& registry, const RuntimeOptions& options, co
       RunWorker(&transport, &registry, *cap);
     }
   }
-  if (!initialized) MPI_Finalize();
+  if (!initialized && !finalized) MPI_Finalize();
   return status;
 }
 

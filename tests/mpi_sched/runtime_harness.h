@@ -37,7 +37,7 @@ class RuntimeHarness {
     master_->Start(master_->Handshake());
   }
   ~RuntimeHarness() {
-    master_->Shutdown();
+    master_->Release();
     for (std::thread& t : threads_) t.join();
   }
 
