@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -179,13 +178,12 @@ class CapturedStream {
 
 // Waits for `pid` while moving its output to the logs. At the deadline (timeout_s > 0) kills its
 // process group: SIGTERM, then SIGKILL after 2 s. Returns the wait status and sets *timed_out.
-// Waking on the child's exit (a pidfd) or on its output, never by polling on a clock.
-int WaitAndCapture(pid_t pid, double timeout_s, CapturedStream* out, CapturedStream* err, bool* timed_out) {
+// Waking on the child's exit (`pidfd`, which it closes) or on its output, never by polling on a
+// clock; without a pidfd (a kernel before 5.2) it looks every 10 ms.
+int WaitAndCapture(pid_t pid, int pidfd, double timeout_s, CapturedStream* out, CapturedStream* err,
+                   bool* timed_out) {
   using Clock = std::chrono::steady_clock;
   *timed_out = false;
-  // pidfd_open(2) through syscall(): glibc 2.36 declares it without C linkage for C++. On a kernel
-  // before 5.3 it fails, and the loop then looks every 10 ms.
-  const int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
   const auto start = Clock::now();
   bool terminated = false;
   int status = 0;
@@ -373,6 +371,8 @@ void RunCommandTask(TaskContext& ctx) {
   spawn.dir = dir.c_str();
   spawn.stdout_fd = out.write_fd();
   spawn.stderr_fd = err.write_fd();
+  int pidfd = -1;
+  spawn.pidfd = &pidfd;
   int spawn_error = 0;
   const pid_t pid = SpawnProgram(spawn, &spawn_error);
   out.CloseWriteEnd();
@@ -380,7 +380,7 @@ void RunCommandTask(TaskContext& ctx) {
   if (pid < 0) throw std::runtime_error("cannot start \"" + argv[0] + "\": " + std::strerror(spawn_error));
 
   bool timed_out = false;
-  const int status = WaitAndCapture(pid, ctx.timeout_s(), &out, &err, &timed_out);
+  const int status = WaitAndCapture(pid, pidfd, ctx.timeout_s(), &out, &err, &timed_out);
   const std::string stderr_tail = err.Tail();
   const std::string detail = stderr_tail.empty() ? "" : "; stderr: " + stderr_tail;
   if (timed_out)

@@ -179,7 +179,14 @@ pid_t SpawnProgram(const SpawnRequest& request, int* error) {
   sigset_t all, old;
   sigfillset(&all);
   pthread_sigmask(SIG_SETMASK, &all, &old);
-  const pid_t pid = clone(ChildMain, stack.top(), CLONE_VM | CLONE_VFORK | SIGCHLD, &args);
+  int pidfd = -1;
+  const int flags = CLONE_VM | CLONE_VFORK | SIGCHLD;
+  pid_t pid = request.pidfd != nullptr ? clone(ChildMain, stack.top(), flags | CLONE_PIDFD, &args, &pidfd)
+                                       : clone(ChildMain, stack.top(), flags, &args);
+  if (pid < 0 && errno == EINVAL && request.pidfd != nullptr) {  // a kernel without CLONE_PIDFD
+    pidfd = -1;
+    pid = clone(ChildMain, stack.top(), flags, &args);
+  }
   const int clone_error = errno;
   pthread_sigmask(SIG_SETMASK, &old, nullptr);
   if (pid < 0) {
@@ -188,12 +195,14 @@ pid_t SpawnProgram(const SpawnRequest& request, int* error) {
   }
   // CLONE_VFORK: the child has executed the program or exited by now.
   if (args.error != 0) {
+    if (pidfd >= 0) close(pidfd);
     int status = 0;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
     *error = args.error;
     return -1;
   }
+  if (request.pidfd != nullptr) *request.pidfd = pidfd;
   return pid;
 }
 

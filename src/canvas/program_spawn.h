@@ -22,6 +22,8 @@ struct SpawnRequest {
   const char* dir = nullptr;  // the working directory
   int stdout_fd = -1;         // become the program's stdout and stderr; stdin is /dev/null
   int stderr_fd = -1;
+  int* pidfd = nullptr;       // when set, receives a pidfd of the program's process (close-on-exec),
+                              // or -1 where the kernel (before 5.2) makes none
 };
 
 // Starts the program in a process group of its own, with an empty signal mask, default
