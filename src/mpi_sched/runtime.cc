@@ -29,12 +29,12 @@ bool Launched() {
 // When every rank of the job runs on this host, MPI needs no network fabric, yet Open MPI's
 // start-up still probes each one: the PSM, PSM2 and OFI transports cost about 0.2 s per rank on a
 // host without such hardware. Unless the user chose a PML, ask for ob1, which carries messages
-// between the host's ranks through shared memory.
-void PreferSharedMemoryOnOneHost() {
-  if (std::getenv("OMPI_MCA_pml") != nullptr) return;
+// between the host's ranks through shared memory. Returns whether it set OMPI_MCA_pml.
+bool PreferSharedMemoryOnOneHost() {
+  if (std::getenv("OMPI_MCA_pml") != nullptr) return false;
   const char* size = std::getenv("OMPI_COMM_WORLD_SIZE");
   const char* local = std::getenv("OMPI_COMM_WORLD_LOCAL_SIZE");
-  if (size != nullptr && local != nullptr && std::strcmp(size, local) == 0) setenv("OMPI_MCA_pml", "ob1", 0);
+  return size != nullptr && local != nullptr && std::strcmp(size, local) == 0 && setenv("OMPI_MCA_pml", "ob1", 0) == 0;
 }
 
 // mpirun binds each rank to a core (or a socket) when the host has a core for every rank, and
@@ -109,9 +109,12 @@ int RunRuntime(const ModuleRegistry& registry, const RuntimeOptions& options, co
   // local worker thread, needs no MPI. Open MPI's start-up as a singleton would cost about 0.15 s.
   if (!initialized && !Launched()) return RunLocal(registry, options, master_fn);
   if (!initialized) {
-    PreferSharedMemoryOnOneHost();
+    const bool chose_pml = PreferSharedMemoryOnOneHost();
     int provided = 0;
     MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided);
+    // Read by MPI_Init only. The programs tasks start, which may be MPI jobs of their own on other
+    // hosts, get the user's environment, not this choice.
+    if (chose_pml) unsetenv("OMPI_MCA_pml");
   }
   int rank = 0, size = 1;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
