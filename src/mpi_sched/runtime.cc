@@ -8,6 +8,7 @@
 #include <cstring>
 #include <iostream>
 #include <thread>
+#include <vector>
 
 #include "mpi_sched/mpi_transport.h"
 #include "mpi_sched/worker.h"
@@ -26,15 +27,39 @@ bool Launched() {
   return false;
 }
 
-// When every rank of the job runs on this host, MPI needs no network fabric, yet Open MPI's
-// start-up still probes each one: the PSM, PSM2 and OFI transports cost about 0.2 s per rank on a
-// host without such hardware. Unless the user chose a PML, ask for ob1, which carries messages
-// between the host's ranks through shared memory. Returns whether it set OMPI_MCA_pml.
-bool PreferSharedMemoryOnOneHost() {
-  if (std::getenv("OMPI_MCA_pml") != nullptr) return false;
+// Environment variables that only MPI_Init reads, set for it alone: removed once it has read them,
+// so that the programs tasks start (which may be MPI jobs of their own, on other hosts) get the
+// user's environment. A variable the user set is left as it is.
+class InitOnlyEnvironment {
+ public:
+  InitOnlyEnvironment() = default;
+  InitOnlyEnvironment(const InitOnlyEnvironment&) = delete;
+  InitOnlyEnvironment& operator=(const InitOnlyEnvironment&) = delete;
+  ~InitOnlyEnvironment() {
+    for (const char* name : set_) unsetenv(name);
+  }
+  void SetUnlessSet(const char* name, const char* value) {
+    if (std::getenv(name) == nullptr && setenv(name, value, 0) == 0) set_.push_back(name);
+  }
+
+ private:
+  std::vector<const char*> set_;
+};
+
+// When every rank of the job runs on this host, MPI needs no network, yet Open MPI's start-up
+// still looks for one:
+// - it probes every fabric: the PSM, PSM2 and OFI transports cost about 0.2 s per rank on a host
+//   without such hardware. Unless the user chose a PML, ask for ob1, which carries messages
+//   between the host's ranks through shared memory;
+// - each rank's hwloc reads every PCI device's configuration space, to place network cards: 15 ms
+//   of CPU per rank in a virtual machine. Unless the user configured hwloc, its I/O discovery is
+//   left out (the CPUs, caches and memory it finds are the same).
+void PreferSharedMemoryOnOneHost(InitOnlyEnvironment* env) {
   const char* size = std::getenv("OMPI_COMM_WORLD_SIZE");
   const char* local = std::getenv("OMPI_COMM_WORLD_LOCAL_SIZE");
-  return size != nullptr && local != nullptr && std::strcmp(size, local) == 0 && setenv("OMPI_MCA_pml", "ob1", 0) == 0;
+  if (size == nullptr || local == nullptr || std::strcmp(size, local) != 0) return;
+  env->SetUnlessSet("OMPI_MCA_pml", "ob1");
+  if (std::getenv("HWLOC_XMLFILE") == nullptr) env->SetUnlessSet("HWLOC_COMPONENTS", "-linuxio,-pci");
 }
 
 // mpirun binds each rank to a core (or a socket) when the host has a core for every rank, and
@@ -109,12 +134,10 @@ int RunRuntime(const ModuleRegistry& registry, const RuntimeOptions& options, co
   // local worker thread, needs no MPI. Open MPI's start-up as a singleton would cost about 0.15 s.
   if (!initialized && !Launched()) return RunLocal(registry, options, master_fn);
   if (!initialized) {
-    const bool chose_pml = PreferSharedMemoryOnOneHost();
+    InitOnlyEnvironment env;
+    PreferSharedMemoryOnOneHost(&env);
     int provided = 0;
     MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided);
-    // Read by MPI_Init only. The programs tasks start, which may be MPI jobs of their own on other
-    // hosts, get the user's environment, not this choice.
-    if (chose_pml) unsetenv("OMPI_MCA_pml");
   }
   int rank = 0, size = 1;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);

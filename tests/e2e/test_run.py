@@ -153,12 +153,15 @@ class ProgramsUnderMpirun(TempDirTest):
                  "names = sorted(os.environ)\n"
                  "job = [n for n in names if n.startswith(('PMIX_', 'OMPI_COMM_WORLD', 'OMPI_MCA_orte', 'OMPI_MCA_ess'))]\n"
                  "json.dump(dict(job=','.join(job), yield_=os.environ.get('OMPI_MCA_mpi_yield_when_idle', 'gone'),\n"
-                 "               pml=os.environ.get('OMPI_MCA_pml', 'gone')),\n"
+                 "               pml=os.environ.get('OMPI_MCA_pml', 'gone'),\n"
+                 "               hwloc=os.environ.get('HWLOC_COMPONENTS', 'gone')),\n"
                  "          open(os.environ['FAI_OUTPUT'], 'w'))\n")
         row = self.run_probe(["/usr/bin/python3", "-c", probe])
         self.assertEqual(row["p.job"], b"")
         self.assertEqual(row["p.yield_"], b"1")  # the user's MCA setting stays
-        self.assertEqual(row["p.pml"], b"gone")  # the PML fai-sweep chose for its own ranks
+        # What fai-sweep chose for its own ranks' MPI_Init on one host.
+        self.assertEqual(row["p.pml"], b"gone")
+        self.assertEqual(row["p.hwloc"], b"gone")
 
     def test_tasks_use_the_cpus_the_worker_offers(self):
         # mpirun -n 2 binds each rank to one core when the host has two; the worker offers all
