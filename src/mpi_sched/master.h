@@ -63,9 +63,9 @@ class Master {
   void Dispatch();
 
   // Ends this Master's use of the workers: tells every worker to stop once its running tasks end,
-  // then runs what the runtime set with set_on_release (under MPI it ends MPI on this rank, so that what rank 0 still does alone, like
-  // writing the result file on another thread, overlaps the ranks' shutdown). Only the first call
-  // acts; nothing may be sent afterwards.
+  // then runs what the runtime set with set_on_release. Under MPI that ends MPI on this rank, so
+  // that what rank 0 still does alone (writing the result file, on another thread) overlaps the
+  // ranks' shutdown. Only the first call acts; nothing may be sent afterwards.
   void Release();
   void set_on_release(std::function<void()> on_release) { on_release_ = std::move(on_release); }
 

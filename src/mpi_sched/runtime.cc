@@ -54,7 +54,7 @@ class InitOnlyEnvironment {
 // - each rank's hwloc reads every PCI device's configuration space, to place network cards: 15 ms
 //   of CPU per rank in a virtual machine. Unless the user configured hwloc, its I/O discovery is
 //   left out (the CPUs, caches and memory it finds are the same).
-void PreferSharedMemoryOnOneHost(InitOnlyEnvironment* env) {
+void LeaveOutTheNetworkOnOneHost(InitOnlyEnvironment* env) {
   const char* size = std::getenv("OMPI_COMM_WORLD_SIZE");
   const char* local = std::getenv("OMPI_COMM_WORLD_LOCAL_SIZE");
   if (size == nullptr || local == nullptr || std::strcmp(size, local) != 0) return;
@@ -135,7 +135,7 @@ int RunRuntime(const ModuleRegistry& registry, const RuntimeOptions& options, co
   if (!initialized && !Launched()) return RunLocal(registry, options, master_fn);
   if (!initialized) {
     InitOnlyEnvironment env;
-    PreferSharedMemoryOnOneHost(&env);
+    LeaveOutTheNetworkOnOneHost(&env);
     int provided = 0;
     MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided);
   }
