@@ -3,6 +3,7 @@
 #ifndef FAI_TESTS_MPI_SCHED_RUNTIME_HARNESS_H_
 #define FAI_TESTS_MPI_SCHED_RUNTIME_HARNESS_H_
 
+#include <atomic>
 #include <thread>
 #include <vector>
 
@@ -31,7 +32,10 @@ class RuntimeHarness {
       WorkerCapacity cap = workers[i];
       cap.rank = static_cast<int>(i) + 1;
       Transport* t = worker_transports_.back().get();
-      threads_.emplace_back([t, registry, cap] { RunWorker(t, registry, cap); });
+      threads_.emplace_back([this, t, registry, cap] {
+        RunWorker(t, registry, cap);
+        ++workers_ended_;
+      });
     }
     master_ = std::make_unique<Master>(master_transport_.get());
     master_->Start(master_->Handshake());
@@ -44,12 +48,15 @@ class RuntimeHarness {
   Master& master() { return *master_; }
   // What rank 0 sent and received (read from the master's thread only).
   const TrafficStats& master_traffic() const { return master_transport_->stats(); }
+  // How many worker loops have returned.
+  int workers_ended() const { return workers_ended_.load(); }
 
  private:
   LocalHub hub_;
   std::unique_ptr<Transport> master_transport_;
   std::vector<std::unique_ptr<Transport>> worker_transports_;
   std::vector<std::thread> threads_;
+  std::atomic<int> workers_ended_{0};
   std::unique_ptr<Master> master_;
 };
 

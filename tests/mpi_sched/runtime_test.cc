@@ -2,7 +2,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <map>
+#include <thread>
 
 #include "mpi_sched/runtime_harness.h"
 
@@ -115,6 +117,22 @@ TEST_F(RuntimeTest, LargeIntermediateMovesWorkerToWorkerNotThroughRankZero) {
   EXPECT_LT(h.master_traffic().largest_received, 64u << 10);
   EXPECT_LT(h.master_traffic().bytes_received, 1u << 20);
   EXPECT_TRUE(h.master().scheduler().ledger().IsFull());
+}
+
+TEST_F(RuntimeTest, ReleaseStopsTheWorkersAndRunsTheRuntimesStepOnce) {
+  RuntimeHarness h(&registry_, {Cpus(1), Cpus(1)});
+  h.master().Submit(Noop({{"value", 1}}), Request(1));
+  h.master().RunUntilIdle([](TaskResult&&) {});
+  int released = 0;
+  h.master().set_on_release([&] { ++released; });
+  EXPECT_EQ(h.workers_ended(), 0);
+  h.master().Release();
+  h.master().Release();
+  EXPECT_EQ(released, 1);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (h.workers_ended() < 2 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  EXPECT_EQ(h.workers_ended(), 2);
 }
 
 TEST_F(RuntimeTest, TasksMaySubmitMoreTasksWhileRunning) {
