@@ -146,6 +146,10 @@ class Crashes(unittest.TestCase):
     def setUpClass(cls):
         cls._tmp = tempfile.TemporaryDirectory()
         cls.tmp = cls._tmp.name
+        # Open MPI's shared-memory segments: a killed rank cannot remove its own, so they go where
+        # this test removes them (on tmpfs, where they live by default).
+        cls._segments = tempfile.TemporaryDirectory(dir="/dev/shm" if os.path.isdir("/dev/shm") else None)
+        ENV["OMPI_MCA_btl_vader_backing_directory"] = cls._segments.name
         cls.canvas = os.path.join(cls.tmp, "canvas.json")
         with open(cls.canvas, "w") as f:
             json.dump(CANVAS, f)
@@ -168,6 +172,7 @@ class Crashes(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         cls._tmp.cleanup()
+        cls._segments.cleanup()
 
     def out(self, name):
         path = os.path.join(self.tmp, name)
