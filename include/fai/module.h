@@ -55,6 +55,7 @@ struct Resources {
   double num_cpus = 1;           // fractional allowed
   double num_gpus = 0;           // below 1 shares one device; otherwise whole devices
   uint64_t memory_bytes = 0;     // 0: no memory request
+  bool operator==(const Resources& other) const = default;
 };
 
 // What a running task sees. Implemented by the runtime; a module only uses it.

@@ -63,10 +63,7 @@ std::vector<Dispatch> Scheduler::Schedule() {
   for (auto it = ready_.begin(); it != ready_.end() && misses < kMaxMisses;) {
     Record& r = tasks_[*it];
     const Resources& request = r.spec.request;
-    const bool known_unfit = std::any_of(unfit.begin(), unfit.end(), [&](const Resources& u) {
-      return u.num_cpus == request.num_cpus && u.num_gpus == request.num_gpus &&
-             u.memory_bytes == request.memory_bytes;
-    });
+    const bool known_unfit = std::find(unfit.begin(), unfit.end(), request) != unfit.end();
     int w = -1;
     if (!known_unfit) {
       std::fill(input_bytes.begin(), input_bytes.end(), 0);
