@@ -399,6 +399,8 @@ int Sweep(const SweepPlan& plan, const SaveSelection& save, const RunSetup& setu
       order.ship_all = ship.all;
       order.ship = ship.ports;
       sched.request = m.resources;
+      // Out of process (a command, or a module in a child): it cannot wait for other tasks.
+      sched.may_queue = m.type->free_form || m.isolate || m.timeout_s > 0;
       for (uint32_t in : task.inputs) sched.deps.push_back(static_cast<ObjectId>(master_id[in]));
     }
     master_id[t] = static_cast<int64_t>(master.Submit(std::move(order), std::move(sched)));

@@ -35,6 +35,11 @@ void Master::Start(std::vector<WorkerCapacity> workers) {
 uint64_t Master::Submit(TaskOrder order, SchedulerTask task) {
   const uint64_t id = scheduler_->size();
   order.task = id;
+  if (task.may_queue) {
+    std::string name = order.type + '\0' + order.module_id;
+    task.kind = kinds_.emplace(std::move(name), static_cast<uint32_t>(kinds_.size())).first->second;
+    if (task.kind >= kind_times_.size()) kind_times_.resize(task.kind + 1);
+  }
   if (order.retries > 0) spare_[id] = order;
   orders_.push_back(std::move(order));
   attempts_.push_back(0);
@@ -51,6 +56,7 @@ void Master::Dispatch() {
     TaskOrder& order = spare != spare_.end() ? spare->second : orders_[d.task];
     ++attempts_[d.task];
     order.fetch = std::move(d.fetch);
+    order.after = d.after;
     order.cpus = d.grant.cpus();
     order.memory_bytes = d.grant.memory_bytes;
     const WorkerCapacity& cap = scheduler_->ledger().worker(d.grant.worker);
@@ -76,6 +82,15 @@ bool Master::ShouldRetry(uint64_t task, FailureKind failure) {
   return IsSystemFailure(failure) || spare->second.retry_on_error;
 }
 
+void Master::Timed(uint64_t task, double wall_s) {
+  const uint32_t kind = scheduler_->task(task).kind;
+  KindTimes& t = kind_times_[kind];
+  ++t.runs;
+  t.total_s += wall_s;
+  const bool on = !options_.fail_fast && t.runs >= kQueueAfterRuns && t.total_s < kQueueBelowS * t.runs;
+  scheduler_->SetQueueing(kind, on);
+}
+
 void Master::ReportSkipped(const std::function<void(TaskResult&&)>& on_result) {
   for (uint64_t id : scheduler_->TakeSkipped()) {
     TaskResult r;
@@ -92,6 +107,7 @@ void Master::HandleDone(const Envelope& env, const std::function<void(TaskResult
   FromBytes(env.payload, &batch);
   for (TaskDone& d : batch.done) {
     const FailureKind failure = static_cast<FailureKind>(d.failure);
+    if (scheduler_->task(d.task).may_queue) Timed(d.task, d.wall_s);
     if (!d.ok && ShouldRetry(d.task, failure)) {
       scheduler_->Retry(d.task);
       continue;

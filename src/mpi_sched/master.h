@@ -3,6 +3,12 @@
 // finished, failed or skipped task to a callback. It never relays bulk data: workers fetch
 // inputs from each other; rank 0 only receives the outputs a task order asks to ship.
 //
+// Short tasks are pipelined: once the tasks of one module (tasks that may queue, see
+// SchedulerTask::may_queue) have taken under kQueueBelowS on average, a task of that module that
+// fits nowhere is sent to wait on a worker behind a running one, and starts there the moment that
+// one ends, instead of one report and one order later. Not under fail_fast (a queued task would
+// start after the first failure).
+//
 // Used by one thread: the one that owns the transport.
 #ifndef FAI_MPI_SCHED_MASTER_H_
 #define FAI_MPI_SCHED_MASTER_H_
@@ -12,6 +18,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "fai/task_failure.h"
@@ -39,6 +46,11 @@ struct MasterOptions {
 
 class Master {
  public:
+  // Mean run time of a kind of task below which its tasks queue behind running ones.
+  static constexpr double kQueueBelowS = 0.05;
+  // Runs of a kind of task seen before its mean counts.
+  static constexpr uint64_t kQueueAfterRuns = 3;
+
   explicit Master(Transport* transport) : transport_(transport) {}
   void set_options(const MasterOptions& options) { options_ = options; }
 
@@ -48,7 +60,8 @@ class Master {
   void Start(std::vector<WorkerCapacity> workers);
 
   // Adds a task; `order.task` is set to its id. Its inputs must name tasks already submitted.
-  // A failed run is retried per order.retries / order.retry_on_error before it counts.
+  // A failed run is retried per order.retries / order.retry_on_error before it counts. For a task
+  // that may queue, the Master sets its kind: one per module (order.type and order.module_id).
   uint64_t Submit(TaskOrder order, SchedulerTask task);
 
   // Runs until every submitted task has ended, calling on_result for each (in the order they
@@ -82,6 +95,13 @@ class Master {
 
   // Whether a failed run of `task` gets another try (and counts it).
   bool ShouldRetry(uint64_t task, FailureKind failure);
+  // Counts a run of a task that may queue, and turns queueing for its kind on or off.
+  void Timed(uint64_t task, double wall_s);
+
+  struct KindTimes {
+    uint64_t runs = 0;
+    double total_s = 0;
+  };
 
   Transport* transport_;
   MasterOptions options_;
@@ -90,6 +110,8 @@ class Master {
                                         // does not move them)
   std::vector<int> attempts_;           // by task id
   std::map<uint64_t, TaskOrder> spare_; // copies of orders that may be retried
+  std::map<std::string, uint32_t> kinds_;  // by order.type + '\0' + order.module_id
+  std::vector<KindTimes> kind_times_;      // by kind
   std::string fail_fast_reason_;
   std::function<void()> on_release_;
   bool released_ = false;

@@ -28,6 +28,8 @@ int Scheduler::WorkerIndex(int rank) const {
 
 uint64_t Scheduler::Add(SchedulerTask task) {
   const uint64_t id = tasks_.size();
+  if (task.kind >= open_.size()) open_.resize(task.kind + 1);
+  if (task.kind >= queueing_.size()) queueing_.resize(task.kind + 1, false);
   tasks_.emplace_back();
   Record& r = tasks_.back();
   r.spec = std::move(task);
@@ -51,6 +53,25 @@ uint64_t Scheduler::Add(SchedulerTask task) {
 void Scheduler::MarkReady(uint64_t task) {
   tasks_[task].state = TaskState::kReady;
   ready_.push_back(task);
+}
+
+std::vector<ObjectLocation> Scheduler::FetchesOn(const Record& r, int w) const {
+  std::vector<ObjectLocation> fetch;
+  for (ObjectId dep : r.spec.deps) {
+    const auto& holders = tasks_[dep].holders;
+    if (std::find(holders.begin(), holders.end(), w) == holders.end() &&
+        std::none_of(fetch.begin(), fetch.end(), [&](const ObjectLocation& l) { return l.object == dep; }))
+      fetch.push_back(ObjectLocation{dep, RankOf(holders.front())});
+  }
+  return fetch;
+}
+
+void Scheduler::StartRunning(uint64_t task, const Grant& grant) {
+  Record& r = tasks_[task];
+  r.grant = grant;
+  r.state = TaskState::kRunning;
+  ++running_;
+  if (r.spec.may_queue) open_[r.spec.kind].push_back(task);
 }
 
 std::vector<Dispatch> Scheduler::Schedule() {
@@ -82,26 +103,87 @@ std::vector<Dispatch> Scheduler::Schedule() {
     d.task = *it;
     d.rank = RankOf(w);
     d.grant = *ledger_.TryReserve(w, r.spec.request);
-    for (ObjectId dep : r.spec.deps) {
-      const auto& holders = tasks_[dep].holders;
-      if (std::find(holders.begin(), holders.end(), w) == holders.end() &&
-          std::none_of(d.fetch.begin(), d.fetch.end(), [&](const ObjectLocation& l) { return l.object == dep; }))
-        d.fetch.push_back(ObjectLocation{dep, RankOf(holders.front())});
-    }
-    r.grant = d.grant;
-    r.state = TaskState::kRunning;
-    ++running_;
+    d.fetch = FetchesOn(r, w);
+    StartRunning(*it, d.grant);
     out.push_back(std::move(d));
     it = ready_.erase(it);
   }
+  if (any_queueing_ && !ready_.empty()) QueueBehindRunning(&out);
   return out;
 }
 
-void Scheduler::Finished(uint64_t task, bool ok, uint64_t output_bytes, const std::vector<ObjectId>& fetched) {
+void Scheduler::QueueBehindRunning(std::vector<Dispatch>* out) {
+  size_t misses = 0;
+  for (auto it = ready_.begin(); it != ready_.end() && misses < kMaxMisses;) {
+    Record& r = tasks_[*it];
+    const uint64_t ahead = r.spec.may_queue && queueing_[r.spec.kind] ? TakeOpenSlot(r) : kNoTask;
+    if (ahead == kNoTask) {
+      ++misses;
+      ++it;
+      continue;
+    }
+    misses = 0;
+    Record& a = tasks_[ahead];
+    a.behind = *it;
+    r.ahead = ahead;
+    r.grant = a.grant;  // what it will take over (not reserved twice)
+    r.state = TaskState::kQueued;
+    ++queued_total_;
+    Dispatch d;
+    d.task = *it;
+    d.rank = RankOf(a.grant.worker);
+    d.grant = a.grant;
+    d.fetch = FetchesOn(r, a.grant.worker);
+    d.after = ahead;
+    out->push_back(std::move(d));
+    it = ready_.erase(it);
+  }
+}
+
+uint64_t Scheduler::TakeOpenSlot(const Record& task) {
+  std::deque<uint64_t>& open = open_[task.spec.kind];
+  for (auto it = open.begin(); it != open.end();) {
+    const Record& a = tasks_[*it];
+    if (a.state != TaskState::kRunning || a.behind != kNoTask) {
+      it = open.erase(it);
+    } else if (a.spec.request == task.spec.request) {
+      const uint64_t id = *it;
+      open.erase(it);
+      return id;
+    } else {
+      ++it;
+    }
+  }
+  return kNoTask;
+}
+
+void Scheduler::SetQueueing(uint32_t kind, bool on) {
+  if (kind >= queueing_.size()) queueing_.resize(kind + 1, false);
+  queueing_[kind] = on;
+  any_queueing_ = std::find(queueing_.begin(), queueing_.end(), true) != queueing_.end();
+}
+
+void Scheduler::LeaveSlot(uint64_t task) {
   Record& r = tasks_[task];
+  if (r.state == TaskState::kQueued) {
+    tasks_[r.ahead].behind = kNoTask;
+    r.ahead = kNoTask;
+    return;
+  }
   assert(r.state == TaskState::kRunning);
-  ledger_.Release(r.grant);
   --running_;
+  if (r.behind == kNoTask) {
+    ledger_.Release(r.grant);
+    return;
+  }
+  const uint64_t next = std::exchange(r.behind, kNoTask);
+  tasks_[next].ahead = kNoTask;
+  StartRunning(next, r.grant);
+}
+
+void Scheduler::Finished(uint64_t task, bool ok, uint64_t output_bytes, const std::vector<ObjectId>& fetched) {
+  LeaveSlot(task);
+  Record& r = tasks_[task];
   const int w = r.grant.worker;
   for (ObjectId o : fetched) {
     Record& obj = tasks_[o];
@@ -115,16 +197,13 @@ void Scheduler::Finished(uint64_t task, bool ok, uint64_t output_bytes, const st
 }
 
 void Scheduler::Retry(uint64_t task) {
-  Record& r = tasks_[task];
-  assert(r.state == TaskState::kRunning);
-  ledger_.Release(r.grant);
-  --running_;
+  LeaveSlot(task);
   MarkReady(task);
 }
 
 void Scheduler::Block(uint64_t task) {
   Record& r = tasks_[task];
-  assert(r.state == TaskState::kRunning);
+  assert(r.state == TaskState::kRunning && !r.spec.may_queue);
   ledger_.Release(r.grant);
   const int worker = r.grant.worker;
   r.grant = Grant();

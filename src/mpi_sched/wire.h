@@ -36,6 +36,7 @@ enum class Tag : int {
 };
 
 using ObjectId = uint64_t;  // the id of the task whose outputs the object holds
+constexpr uint64_t kNoTask = ~uint64_t{0};
 
 struct WorkerHello {
   WorkerCapacity capacity;
@@ -85,12 +86,13 @@ struct TaskOrder {
   std::string canvas_dir;              // absolute directory of canvas.json
   double timeout_s = 0;
   bool isolate = false;                // run in a child process
+  uint64_t after = kNoTask;            // queued: starts when this task ends here, in its reservation
   int retries = 0;                     // reruns after a system failure (master side)
   bool retry_on_error = false;         // errors are rerun too (master side)
   template <class A>
   void serialize(A& ar, unsigned) {
     ar & task & type & module_id & params & inputs & fetch & cpus & gpus & memory_bytes & ship_all & ship_scalars &
-        ship & ship_below_bytes & combo_id & work_dir & canvas_dir & timeout_s & isolate;
+        ship & ship_below_bytes & combo_id & work_dir & canvas_dir & timeout_s & isolate & after;
   }
 };
 

@@ -6,9 +6,11 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 #include "mpi_sched/api_client.h"
@@ -37,9 +39,10 @@ struct Finished {
 
 // Threads that run jobs. It keeps `base_threads` threads (the worker's whole CPUs) and adds one
 // whenever a job has waited too long with every thread busy (tasks that block, like commands
-// and sleeps, must not hold up granted tasks). Finished jobs are collected by the communication
-// thread; while it sleeps (Idle) it is woken through `wake` only when a batch is worth sending:
-// the queue ran dry or many finished.
+// and sleeps, must not hold up granted tasks). A job queued behind another (TaskOrder::after)
+// waits until that one ends, then runs on its thread at once, in its reservation. Finished jobs
+// are collected by the communication thread; while it sleeps (Idle) it is woken through `wake`
+// only when a batch is worth sending: the queue ran dry or many finished.
 class TaskPool {
  public:
   TaskPool(const ModuleRegistry* registry, size_t base_threads, ApiClient* api, std::function<void()> wake)
@@ -53,16 +56,40 @@ class TaskPool {
     for (std::thread& t : threads_) t.join();
   }
 
+  // A task this worker accepted: what is queued behind it waits until it ends (or is dropped).
+  void Expect(uint64_t task) {
+    std::lock_guard<std::mutex> lock(mu_);
+    unfinished_.insert(task);
+  }
+  // An accepted task ended without running (its inputs were lost).
+  void Drop(uint64_t task) {
+    std::optional<Job> next;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      next = Ended(task);
+    }
+    if (next) Submit({std::move(*next)});
+  }
+
   void Submit(std::vector<Job> jobs) {
     if (jobs.empty()) return;
     size_t wake = 0;
     {
       std::lock_guard<std::mutex> lock(mu_);
       const auto now = std::chrono::steady_clock::now();
-      for (Job& job : jobs) jobs_.push_back({std::move(job), now});
+      size_t added = 0;
+      for (Job& job : jobs) {
+        const uint64_t after = job.order.after;
+        if (after != kNoTask && unfinished_.count(after)) {
+          behind_.emplace(after, std::move(job));
+        } else {
+          jobs_.push_back({std::move(job), now});
+          ++added;
+        }
+      }
       // Idle threads first (one wake-up each, not one per job), then new ones up to the base.
-      wake = std::min(idle_, jobs.size());
-      for (size_t n = wake; n < jobs.size() && threads_.size() < base_threads_; ++n)
+      wake = std::min(idle_, added);
+      for (size_t n = wake; n < added && threads_.size() < base_threads_; ++n)
         threads_.emplace_back([this] { Loop(); });
     }
     if (wake == idle_) {
@@ -102,15 +129,30 @@ class TaskPool {
     std::chrono::steady_clock::time_point queued;
   };
 
+  // Under mu_: forgets `task`, and returns the job queued behind it, if any.
+  std::optional<Job> Ended(uint64_t task) {
+    unfinished_.erase(task);
+    auto it = behind_.find(task);
+    if (it == behind_.end()) return std::nullopt;
+    Job next = std::move(it->second);
+    behind_.erase(it);
+    return next;
+  }
+
   void Loop() {
     std::unique_lock<std::mutex> lock(mu_);
+    std::optional<Job> next;  // queued behind the job that just ended: it runs at once
     while (true) {
-      ++idle_;
-      work_cv_.wait(lock, [&] { return stopping_ || !jobs_.empty(); });
-      --idle_;
-      if (jobs_.empty()) return;  // stopping
-      Job job = std::move(jobs_.front().job);
-      jobs_.pop_front();
+      if (!next) {
+        ++idle_;
+        work_cv_.wait(lock, [&] { return stopping_ || !jobs_.empty(); });
+        --idle_;
+        if (jobs_.empty()) return;  // stopping
+        next = std::move(jobs_.front().job);
+        jobs_.pop_front();
+      }
+      Job job = std::move(*next);
+      next.reset();
       lock.unlock();
       Finished f;
       f.start_s = Now();
@@ -120,6 +162,7 @@ class TaskPool {
       f.order = std::move(job.order);
       job.inputs.clear();
       lock.lock();
+      next = Ended(f.order.task);
       finished_.push_back(std::move(f));
       if (collector_idle_ && (jobs_.empty() || finished_.size() >= kBatch)) {
         collector_idle_ = false;
@@ -135,6 +178,8 @@ class TaskPool {
   std::mutex mu_;
   std::condition_variable work_cv_;
   std::deque<Queued> jobs_;
+  std::unordered_set<uint64_t> unfinished_;       // accepted tasks that have not ended
+  std::unordered_map<uint64_t, Job> behind_;      // by the task each waits behind
   std::vector<Finished> finished_;
   std::vector<std::thread> threads_;
   size_t idle_ = 0;
@@ -254,6 +299,7 @@ class WorkerLoop {
 
   void Accept(TaskOrder order) {
     ++running_;
+    pool_.Expect(order.task);
     std::unordered_map<int, FetchRequest> requests;
     for (const ObjectLocation& loc : order.fetch) {
       if (store_.count(loc.object) || in_flight_.count(loc.object)) continue;
@@ -281,7 +327,9 @@ class WorkerLoop {
         f.outcome.error = lost;
         f.order = std::move(*it);
         it = parked_.erase(it);
+        const uint64_t task = f.order.task;
         Complete({std::move(f)});
+        pool_.Drop(task);
         continue;
       }
       if (!ready) {

@@ -1,7 +1,7 @@
 // The runtime over real MPI ranks (registered at 1, 2 and 4 ranks): tasks run on the workers,
 // inputs reach consumers, no worker exceeds its capacity, the seed's waiting example runs in waves,
-// a 100 MB intermediate moves between workers without passing through rank 0, and the ledger is
-// full at the end. Exits non-zero on any failed check.
+// a 100 MB intermediate moves between workers without passing through rank 0, short tasks queue
+// behind running ones within capacity, and the ledger is full at the end. Exits non-zero on any failed check.
 #include <algorithm>
 #include <iostream>
 #include <map>
@@ -99,6 +99,22 @@ int MasterChecks(Master& master, const std::vector<WorkerCapacity>& workers) {
   if (workers.size() >= 2) CHECK(results[1].rank != results[2].rank);
   CHECK(master.transport().stats().largest_received < (64u << 10));
   (void)before;
+
+  // Short tasks in child processes: once they prove short, those that fit nowhere queue on a
+  // worker behind a running one, and start there in its reservation as it ends.
+  const uint64_t queued_before = master.scheduler().queued_total();
+  for (int i = 0; i < 60; ++i) {
+    TaskOrder order = Noop({{"sleep_ms", 1.0 + i % 3}, {"value", i}});
+    order.isolate = true;
+    SchedulerTask task = Request(4);
+    task.may_queue = true;
+    master.Submit(std::move(order), std::move(task));
+  }
+  results = RunAll(master);
+  CHECK(results.size() == 60);
+  for (const TaskResult& r : results) CHECK(r.state == TaskState::kSucceeded);
+  for (const WorkerCapacity& w : workers) CHECK(PeakCpus(results, w.rank) <= 8.0);
+  CHECK(master.scheduler().queued_total() > queued_before);
 
   CHECK(master.scheduler().ledger().IsFull());
   CHECK(master.scheduler().ledger().Consistent());

@@ -175,5 +175,61 @@ TEST_F(RuntimeTest, InputsReachTheirConsumers) {
   EXPECT_EQ(results[b].shipped.at("out").as_dict().at("inputs"), Value(1));
 }
 
+// A noop in a child process, so that it may queue behind another (SchedulerTask::may_queue).
+std::pair<TaskOrder, SchedulerTask> OutOfProcess(Dict params, double cpus) {
+  TaskOrder order = Noop(std::move(params));
+  order.isolate = true;
+  SchedulerTask task = Request(cpus);
+  task.may_queue = true;
+  return {std::move(order), std::move(task)};
+}
+
+TEST_F(RuntimeTest, ShortTasksQueueBehindRunningOnesWithinCapacity) {
+  RuntimeHarness h(&registry_, {Cpus(1), Cpus(2)});
+  constexpr int kTasks = 60;
+  constexpr int kFailing = 20;
+  for (int i = 0; i < kTasks; ++i) {
+    auto [order, task] = OutOfProcess({{"sleep_ms", 1.0 + i % 3}, {"value", i}, {"fail", i == kFailing}}, 1);
+    h.master().Submit(std::move(order), std::move(task));
+  }
+  std::vector<TaskResult> results;
+  h.master().RunUntilIdle([&](TaskResult&& r) { results.push_back(std::move(r)); });
+  ASSERT_EQ(results.size(), static_cast<size_t>(kTasks));
+  for (const TaskResult& r : results) {
+    EXPECT_EQ(r.state, r.task == kFailing ? TaskState::kFailed : TaskState::kSucceeded) << r.task << ": " << r.error;
+    if (r.state == TaskState::kSucceeded) {
+      EXPECT_EQ(r.shipped.at("out").as_dict().at("value"), Value(static_cast<int64_t>(r.task)));
+    }
+  }
+  // Queued tasks started only as the task ahead of them ended, in its reservation.
+  EXPECT_GT(h.master().scheduler().queued_total(), 0u);
+  const std::map<int, double> capacity = {{1, 1.0}, {2, 2.0}};
+  for (auto [rank, peak] : PeakCpusPerRank(results)) EXPECT_LE(peak, capacity.at(rank) + 1e-9) << "rank " << rank;
+  EXPECT_TRUE(h.master().scheduler().ledger().IsFull());
+  EXPECT_TRUE(h.master().scheduler().ledger().Consistent());
+}
+
+TEST_F(RuntimeTest, LongTasksAndFailFastQueueNothing) {
+  {
+    RuntimeHarness h(&registry_, {Cpus(1)});
+    for (int i = 0; i < 6; ++i) {
+      auto [order, task] = OutOfProcess({{"sleep_ms", 1000 * Master::kQueueBelowS + 10}}, 1);
+      h.master().Submit(std::move(order), std::move(task));
+    }
+    h.master().RunUntilIdle([](TaskResult&&) {});
+    EXPECT_EQ(h.master().scheduler().queued_total(), 0u);
+  }
+  RuntimeHarness h(&registry_, {Cpus(1)});
+  h.master().set_options(MasterOptions{.fail_fast = true});
+  for (int i = 0; i < 20; ++i) {
+    auto [order, task] = OutOfProcess({{"value", i}}, 1);
+    h.master().Submit(std::move(order), std::move(task));
+  }
+  size_t ok = 0;
+  h.master().RunUntilIdle([&](TaskResult&& r) { ok += r.state == TaskState::kSucceeded; });
+  EXPECT_EQ(ok, 20u);
+  EXPECT_EQ(h.master().scheduler().queued_total(), 0u);
+}
+
 }  // namespace
 }  // namespace fai

@@ -134,5 +134,111 @@ TEST(Scheduler, OnePassPlacesEverySmallTaskBetweenBigOnesThatDoNotFit) {
   EXPECT_EQ(s.state(last_big), TaskState::kReady);
 }
 
+SchedulerTask Queueable(double cpus, uint32_t kind = 0) {
+  SchedulerTask t = Task(cpus);
+  t.kind = kind;
+  t.may_queue = true;
+  return t;
+}
+
+TEST(Scheduler, QueuesBehindRunningTasksOfItsKindOnlyWhenNothingFits) {
+  Scheduler s(Workers(2, 1));
+  s.SetQueueing(0, true);
+  std::vector<uint64_t> ids;
+  for (int i = 0; i < 5; ++i) ids.push_back(s.Add(Queueable(1)));
+  const std::vector<Dispatch> placed = s.Schedule();
+  ASSERT_EQ(placed.size(), 4u);
+  // Two run, one on each worker; two queue, one behind each; the fifth waits at rank 0.
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ(placed[i].after, kNoTask);
+    EXPECT_EQ(s.state(ids[i]), TaskState::kRunning);
+  }
+  EXPECT_NE(placed[0].rank, placed[1].rank);
+  for (int i = 2; i < 4; ++i) {
+    EXPECT_EQ(placed[i].after, ids[i - 2]);
+    EXPECT_EQ(placed[i].rank, placed[i - 2].rank);
+    EXPECT_EQ(placed[i].grant.worker, placed[i - 2].grant.worker);
+    EXPECT_EQ(s.state(ids[i]), TaskState::kQueued);
+  }
+  EXPECT_EQ(s.state(ids[4]), TaskState::kReady);
+  EXPECT_EQ(s.running(), 2u);
+  EXPECT_EQ(s.queued_total(), 2u);
+  EXPECT_TRUE(s.ledger().Consistent());
+  EXPECT_EQ(s.ledger().FreeCpus(0) + s.ledger().FreeCpus(1), 0.0);
+
+  // The first ends: the task queued behind it runs in its reservation, and the fifth queues
+  // behind that one.
+  s.Finished(ids[0], true, 0, {});
+  EXPECT_EQ(s.state(ids[2]), TaskState::kRunning);
+  EXPECT_EQ(s.running(), 2u);
+  EXPECT_EQ(s.ledger().FreeCpus(0) + s.ledger().FreeCpus(1), 0.0);
+  const std::vector<Dispatch> next = s.Schedule();
+  ASSERT_EQ(next.size(), 1u);
+  EXPECT_EQ(next[0].task, ids[4]);
+  EXPECT_EQ(next[0].after, ids[2]);
+  for (size_t i = 1; i < ids.size(); ++i) s.Finished(ids[i], true, 0, {});
+  EXPECT_TRUE(s.Idle());
+  EXPECT_TRUE(s.ledger().IsFull());
+  EXPECT_TRUE(s.ledger().Consistent());
+}
+
+TEST(Scheduler, QueuesNothingWhenOffOrUnlike) {
+  Scheduler s(Workers(1, 2));
+  s.SetQueueing(1, true);
+  s.Add(Queueable(1, 0));    // kind 0: queueing off
+  s.Add(Queueable(1, 1));    // kind 1
+  s.Add(Queueable(1, 0));    // nothing of kind 0 may take it
+  s.Add(Queueable(0.5, 1));  // not the request of the kind-1 task running
+  s.Add(Task(1));            // may not queue
+  const std::vector<Dispatch> placed = s.Schedule();
+  EXPECT_EQ(placed.size(), 2u);
+  for (const Dispatch& d : placed) EXPECT_EQ(d.after, kNoTask);
+  EXPECT_EQ(s.queued_total(), 0u);
+  s.SetQueueing(1, false);
+  s.Add(Queueable(1, 1));
+  EXPECT_TRUE(s.Schedule().empty());
+}
+
+TEST(Scheduler, RetryPassesTheReservationToTheQueuedTask) {
+  Scheduler s(Workers(1, 1));
+  s.SetQueueing(0, true);
+  const uint64_t a = s.Add(Queueable(1));
+  const uint64_t b = s.Add(Queueable(1));
+  ASSERT_EQ(s.Schedule().size(), 2u);
+  s.Retry(a);
+  EXPECT_EQ(s.state(a), TaskState::kReady);
+  EXPECT_EQ(s.state(b), TaskState::kRunning);
+  EXPECT_EQ(s.grant(b).worker, 0);
+  EXPECT_EQ(s.ledger().FreeCpus(0), 0.0);
+  // a goes behind b now.
+  const std::vector<Dispatch> again = s.Schedule();
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(again[0].after, b);
+  s.Finished(b, true, 0, {});
+  s.Finished(a, true, 0, {});
+  EXPECT_TRUE(s.ledger().IsFull());
+  EXPECT_TRUE(s.ledger().Consistent());
+}
+
+TEST(Scheduler, AQueuedTaskThatFailsLeavesTheLineAndTheReservation) {
+  Scheduler s(Workers(1, 1));
+  s.SetQueueing(0, true);
+  const uint64_t a = s.Add(Queueable(1));
+  const uint64_t b = s.Add(Queueable(1));
+  const uint64_t c = s.Add(Queueable(1, 0));
+  ASSERT_EQ(s.Schedule().size(), 2u);  // a runs, b queued behind it
+  s.Finished(b, false, 0, {});         // say its input was lost
+  EXPECT_EQ(s.state(b), TaskState::kFailed);
+  EXPECT_EQ(s.state(a), TaskState::kRunning);
+  EXPECT_EQ(s.running(), 1u);
+  EXPECT_EQ(s.ledger().FreeCpus(0), 0.0);  // still a's
+  s.Finished(a, true, 0, {});
+  EXPECT_TRUE(s.ledger().IsFull());
+  const std::vector<Dispatch> placed = s.Schedule();
+  ASSERT_EQ(placed.size(), 1u);
+  EXPECT_EQ(placed[0].task, c);
+  EXPECT_EQ(placed[0].after, kNoTask);
+}
+
 }  // namespace
 }  // namespace fai
