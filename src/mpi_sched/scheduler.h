@@ -5,8 +5,9 @@
 // that task's id). A task becomes ready when all of its inputs exist; Schedule() places ready
 // tasks on workers (placement.h) in submission order, letting smaller tasks pass a task that fits
 // nowhere yet. When nothing more fits, a task that may queue goes to wait on a worker behind a
-// running task of its kind (SchedulerTask::may_queue). A failed task's dependants are skipped. An object is freed on every worker holding
-// it once its last consumer has finished, unless it is kept.
+// running task of its kind (SchedulerTask::may_queue). A failed task's dependants are skipped.
+// An object is freed on every worker holding it once its last consumer has finished, unless it
+// is kept.
 //
 // Task ids are dense: the n-th task added has id n. Tasks may be added while others run (the
 // graph grows). Not thread-safe: owned by the master's communication thread.
