@@ -51,6 +51,15 @@ int LogsCommand(const LogsOptions& options, std::ostream& out, std::ostream& err
 
 // <output stem>.run next to the output: where a run keeps task directories and logs by default.
 std::string DefaultRunDir(const std::string& output);
+// <run dir>/tasks: holds the task directories, 256 subdirectories of them, which it asks the
+// filesystem to spread over the disk (CreateTopDirectory).
+std::string TasksDirectory(const std::string& run_dir);
+// A task's working directory: <run dir>/tasks/<first 2 hex digits of its key>/<module>-<key>.
+// The 256 subdirectories keep every directory small on large sweeps (the layout of git's objects
+// and Nextflow's work directory). On ext4 each lands apart from the others, away from the block
+// groups where earlier runs' task directories were deleted: ext4 without a journal checks every
+// inode freed in the last minutes, one by one, before it hands out a new one there.
+std::string TaskDirectory(const std::string& run_dir, const std::string& module_id, const std::string& key_hex);
 
 // `fai-sweep modules [TYPE]`: every module type with its params and ports.
 // Types from `plugins` are listed too.

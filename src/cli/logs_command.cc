@@ -23,6 +23,12 @@ std::string DefaultRunDir(const std::string& output) {
   return (p.parent_path() / (p.stem().string() + ".run")).string();
 }
 
+std::string TasksDirectory(const std::string& run_dir) { return (fs::path(run_dir) / "tasks").string(); }
+
+std::string TaskDirectory(const std::string& run_dir, const std::string& module_id, const std::string& key_hex) {
+  return (fs::path(TasksDirectory(run_dir)) / key_hex.substr(0, 2) / (module_id + "-" + key_hex)).string();
+}
+
 namespace {
 
 int Fail(const Status& s, std::ostream& err) {
@@ -86,7 +92,7 @@ int LogsCommand(const LogsOptions& options, std::ostream& out, std::ostream& err
   for (int m : modules) {
     const ModuleInstance& module = canvas->modules[m];
     const PlanTask& task = plan->tasks()[plan->TaskOf(combo, m)];
-    const fs::path dir = run_dir / "tasks" / (module.id + "-" + task.key.ShortHex(16));
+    const fs::path dir = TaskDirectory(run_dir.string(), module.id, task.key.ShortHex(16));
     out << "=== " << module.id << " (" << module.type->name << "), task " << task.key.ShortHex(16)
         << (task.num_combos > 1 ? ", shared by " + std::to_string(task.num_combos) + " combinations" : "") << "\n";
     bool any = PrintFile(dir / "stdout.log", "stdout", out);

@@ -21,6 +21,7 @@
 #include "cli/text_table.h"
 #include "cluster/cluster_catalog.h"
 #include "cluster/cluster_profile.h"
+#include "common/file_io.h"
 #include "dag/sweep_plan.h"
 #include "io/journal.h"
 #include "io/progress.h"
@@ -248,6 +249,16 @@ int Sweep(const SweepPlan& plan, const SaveSelection& save, const RunSetup& setu
         << " does not exist\n";
     return kExitBadInput;
   }
+  // Commands and isolated modules run in task directories under the run directory.
+  const std::string run_dir = options.run_dir.empty() ? DefaultRunDir(output) : options.run_dir;
+  if (std::any_of(canvas.modules.begin(), canvas.modules.end(),
+                  [](const ModuleInstance& m) { return m.type->free_form || m.isolate; })) {
+    if (Status s = CreateTopDirectory(TasksDirectory(run_dir)); !s.ok()) {
+      err << "fai-sweep: error: the run directory " << run_dir
+          << (options.run_dir.empty() ? " (next to -o)" : " (--run-dir)") << ": " << s.message() << "\n";
+      return kExitBadInput;
+    }
+  }
   if (!options.fresh && fs::exists(output, ec) && !fs::exists(journal_path, ec)) {
     err << "fai-sweep: error: " << output << " exists but its journal " << journal_path
         << " does not, so this run cannot resume it; rerun with --fresh to replace it, or give "
@@ -340,7 +351,6 @@ int Sweep(const SweepPlan& plan, const SaveSelection& save, const RunSetup& setu
   master.set_options(MasterOptions{.fail_fast = options.fail_fast});
 
   // Submit what runs; master ids are dense in submission order.
-  const std::string run_dir = options.run_dir.empty() ? DefaultRunDir(output) : options.run_dir;
   const std::string canvas_dir = fs::absolute(fs::path(canvas.path)).parent_path().string();
   std::vector<int64_t> master_id(num_tasks, -1);
   std::vector<uint32_t> plan_task_of;  // by master id
@@ -388,9 +398,7 @@ int Sweep(const SweepPlan& plan, const SaveSelection& save, const RunSetup& setu
                                             static_cast<ObjectId>(master_id[task.inputs[i]]),
                                             m.inputs[i].output});
       if (m.type->free_form || m.isolate)
-        order.work_dir =
-            fs::absolute(fs::path(run_dir) / "tasks" / (m.id + "-" + task.key.ShortHex(16)))
-                .string();
+        order.work_dir = fs::absolute(TaskDirectory(run_dir, m.id, task.key.ShortHex(16))).string();
       order.timeout_s = m.timeout_s;
       order.isolate = m.isolate;
       order.retries = m.retries;

@@ -1,10 +1,13 @@
 #include "common/file_io.h"
 
 #include <fcntl.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 
 namespace fai {
 
@@ -37,6 +40,21 @@ Status WriteWholeFile(const std::string& path, std::string_view text, bool* repl
   Status s = WriteAll(fd, path, text);
   if (::close(fd) != 0 && s.ok()) s = Failed(path, "close failed");
   return s;
+}
+
+Status CreateTopDirectory(const std::string& path) {
+  std::error_code ec;
+  std::filesystem::create_directories(path, ec);
+  if (ec) return Status::IOError(path + ": cannot create the directory: " + ec.message());
+  const int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return Failed(path, "cannot open the directory");
+  int flags = 0;  // the kernel reads and writes an int, whatever the ioctl's declared type
+  if (::ioctl(fd, FS_IOC_GETFLAGS, &flags) == 0 && !(flags & FS_TOPDIR_FL)) {
+    flags |= FS_TOPDIR_FL;
+    (void)::ioctl(fd, FS_IOC_SETFLAGS, &flags);  // a hint: refused on filesystems without it
+  }
+  ::close(fd);
+  return Status::OK();
 }
 
 }  // namespace fai

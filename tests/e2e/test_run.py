@@ -1,4 +1,5 @@
 """Sweeps that really run: fai-sweep with and without mpirun, command modules, capacity errors."""
+import glob
 import json
 import os
 import unittest
@@ -109,6 +110,26 @@ class CommandModules(TempDirTest):
             self.assertEqual(row["cmd.cwd_is_task_dir"], 1.0)
             self.assertEqual(row["cmd.combo"], row["combo"])
         self.assertFalse(os.path.exists(os.path.expanduser("~/; rm -rf ~")))
+        # Each task's directory: r.run/tasks/<first 2 hex digits of its key>/cmd-<key>.
+        tasks = os.path.join(self.tmp, "r.run", "tasks")
+        dirs = sorted(glob.glob(os.path.join(tasks, "*", "cmd-*")))
+        self.assertEqual(len(dirs), 2, dirs)
+        for d in dirs:
+            shard, name = os.path.relpath(d, tasks).split(os.sep)
+            self.assertRegex(name, r"^cmd-[0-9a-f]{16}$")
+            self.assertEqual(shard, name[len("cmd-"):][:2])
+            self.assertTrue(os.path.isfile(os.path.join(d, "task.json")))
+
+    def test_run_directory_that_cannot_be_made_is_bad_input(self):
+        canvas = self.write("canvas.json", json.dumps(self.canvas(gpus=0)))
+        run_dir = os.path.join(self.write("blocker", "a file"), "run")
+        out = os.path.join(self.tmp, "r.h5")
+        r = fai(canvas, "-o", out, "--run-dir", run_dir)
+        self.assertEqual(r.code, 2, r.out + r.err)
+        self.assertIn(run_dir, r.err)
+        self.assertIn("--run-dir", r.err)
+        self.assertFalse(os.path.exists(out))
+        self.assertFalse(os.path.exists(out + ".journal"))
 
     def test_no_gpu_no_cuda_variable(self):
         canvas = self.write("canvas.json", json.dumps(self.canvas(gpus=0)))
