@@ -223,6 +223,9 @@ struct RunSetup {
   std::optional<ClusterProfile> profile;  // --cluster
 };
 
+// Commands and isolated modules run in a task directory of their own, under the run directory.
+bool HasTaskDirectory(const ModuleInstance& m) { return m.type->free_form || m.isolate; }
+
 double CpusBusy(const SlotLedger& ledger) {
   double busy = 0;
   for (size_t w = 0; w < ledger.size(); ++w)
@@ -249,10 +252,8 @@ int Sweep(const SweepPlan& plan, const SaveSelection& save, const RunSetup& setu
         << " does not exist\n";
     return kExitBadInput;
   }
-  // Commands and isolated modules run in task directories under the run directory.
   const std::string run_dir = options.run_dir.empty() ? DefaultRunDir(output) : options.run_dir;
-  if (std::any_of(canvas.modules.begin(), canvas.modules.end(),
-                  [](const ModuleInstance& m) { return m.type->free_form || m.isolate; })) {
+  if (std::any_of(canvas.modules.begin(), canvas.modules.end(), HasTaskDirectory)) {
     if (Status s = CreateTopDirectory(TasksDirectory(run_dir)); !s.ok()) {
       err << "fai-sweep: error: the run directory " << run_dir
           << (options.run_dir.empty() ? " (next to -o)" : " (--run-dir)") << ": " << s.message() << "\n";
@@ -397,7 +398,7 @@ int Sweep(const SweepPlan& plan, const SaveSelection& save, const RunSetup& setu
         order.inputs.push_back(InputBinding{m.inputs[i].port,
                                             static_cast<ObjectId>(master_id[task.inputs[i]]),
                                             m.inputs[i].output});
-      if (m.type->free_form || m.isolate)
+      if (HasTaskDirectory(m))
         order.work_dir = fs::absolute(TaskDirectory(run_dir, m.id, task.key.ShortHex(16))).string();
       order.timeout_s = m.timeout_s;
       order.isolate = m.isolate;
@@ -408,7 +409,7 @@ int Sweep(const SweepPlan& plan, const SaveSelection& save, const RunSetup& setu
       order.ship = ship.ports;
       sched.request = m.resources;
       // Out of process (a command, or a module in a child): it cannot wait for other tasks.
-      sched.may_queue = m.type->free_form || m.isolate || m.timeout_s > 0;
+      sched.may_queue = HasTaskDirectory(m) || m.timeout_s > 0;
       for (uint32_t in : task.inputs) sched.deps.push_back(static_cast<ObjectId>(master_id[in]));
     }
     master_id[t] = static_cast<int64_t>(master.Submit(std::move(order), std::move(sched)));
